@@ -1,0 +1,59 @@
+"""calibrate: lead-scoring points justified by close rates, with honest statistics.
+
+Examples
+--------
+>>> from calibrate import Calibrator, load_sample_leads
+>>> cal = Calibrator().fit(load_sample_leads(), target="stage",
+...                        positive=["Closed Won"], exclude=["Open"])
+>>> cal.config_.threshold
+100
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+from calibrate.calibrator import Calibrator
+from calibrate.config import ScoringConfig
+from calibrate.errors import (
+    CalibrateError,
+    CalibrateWarning,
+    ConfigError,
+    DataError,
+    DataQualityWarning,
+    LeakageWarning,
+    SmallSampleWarning,
+    UnseenLevelWarning,
+)
+from calibrate.io import read_leads
+
+if TYPE_CHECKING:
+    from calibrate.datasets import load_sample_leads, make_leads
+
+__all__ = [
+    "__version__",
+    "Calibrator",
+    "ScoringConfig",
+    "read_leads",
+    "load_sample_leads",
+    "make_leads",
+    "CalibrateError",
+    "DataError",
+    "ConfigError",
+    "CalibrateWarning",
+    "DataQualityWarning",
+    "LeakageWarning",
+    "SmallSampleWarning",
+    "UnseenLevelWarning",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # The sample-data helpers load lazily so that `python -m calibrate.datasets` runs cleanly.
+    if name in ("load_sample_leads", "make_leads"):
+        from calibrate import datasets
+
+        return getattr(datasets, name)
+    raise AttributeError(f"module 'calibrate' has no attribute {name!r}")

@@ -1,0 +1,447 @@
+"""Attribute specs: how each column becomes a small set of levels.
+
+A spec is the single description of an attribute used both when fitting and
+when scoring: a categorical attribute keeps its frequent values and pools the
+rare ones into ``(other)``; a numeric attribute is cut into readable bins
+with explicit edges. Missing values are their own level everywhere, and a
+value never seen in training falls into ``(unseen)``.
+
+:func:`infer_attributes` looks at a lead table and decides, column by column,
+which columns become attributes and why the others are left out.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from calibrate.attributes import infer_attributes
+>>> frame = pd.DataFrame({"source": ["Google", "google", "Bing", "Select"] * 20,
+...                       "id": range(80)})
+>>> specs, left_out, notes = infer_attributes(frame, min_support=10)
+>>> specs[0].levels, [(o.column, o.reason) for o in left_out]
+(['Google', 'Bing'], [('id', 'identifier-like: every value is unique (80 rows)')])
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from calibrate.cleaning import DEFAULT_PLACEHOLDERS, display_labels, factorize_keys, normalize_value
+from calibrate.errors import DataError
+
+__all__ = [
+    "OTHER",
+    "MISSING",
+    "UNSEEN",
+    "CategoricalSpec",
+    "NumericSpec",
+    "AttributeSpec",
+    "LeftOut",
+    "CleaningNote",
+    "infer_attributes",
+    "nice_edges",
+]
+
+OTHER = "(other)"
+MISSING = "(missing)"
+UNSEEN = "(unseen)"
+
+_TRAILING_COLUMN = re.compile(r"^Unnamed: \d+$")
+# Names of key columns: "Prospect ID", "Lead Number", "lead_id", "Account #".
+_ID_NAME = re.compile(r"(^|[^a-z])(id|ids|number|no|num|key|code|uuid|guid)([^a-z]|$)|#", re.IGNORECASE)
+_DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A column that does not become an attribute, and why."""
+
+    column: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CleaningNote:
+    """Something the reading or cleaning did to a column, for the summary."""
+
+    column: str
+    kind: Literal["placeholders", "case_merged", "pooled", "binned"]
+    detail: str
+    rows: int = 0
+
+
+@dataclass
+class CategoricalSpec:
+    """A categorical attribute: kept levels, rare values pooled, missing, unseen.
+
+    Codes produced by :meth:`encode`: ``0 .. len(levels)-1`` for the kept
+    levels, then ``(other)``, ``(missing)`` and ``(unseen)``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> spec = CategoricalSpec("industry", levels=["Software", "Retail"], other_values=["Mining"])
+    >>> spec.encode(pd.Series(["software ", "Mining", None, "Aerospace"])).tolist()
+    [0, 2, 3, 4]
+    """
+
+    name: str
+    levels: list[str]
+    other_values: list[str] = field(default_factory=list)
+    placeholders: tuple[str, ...] = DEFAULT_PLACEHOLDERS
+    kind: Literal["categorical"] = "categorical"
+
+    @property
+    def level_labels(self) -> list[str]:
+        return [*self.levels, OTHER, MISSING, UNSEEN]
+
+    @property
+    def level_kinds(self) -> list[str]:
+        return ["value"] * len(self.levels) + ["other", "missing", "unseen"]
+
+    def _key_codes(self) -> dict[str, int]:
+        codes = {normalize_value(v, placeholders=()): i for i, v in enumerate(self.levels)}
+        other = len(self.levels)
+        codes.update({normalize_value(v, placeholders=()): other for v in self.other_values})
+        codes.pop(None, None)
+        return codes  # type: ignore[return-value]
+
+    def encode(self, values: pd.Series) -> np.ndarray:
+        """Integer level code of every row (vectorised over distinct values)."""
+        factorized = factorize_keys(values, self.placeholders)
+        key_codes = self._key_codes()
+        n = len(self.levels)
+        lookup = np.array([key_codes.get(k, n + 2) for k in factorized.keys] + [n + 1], dtype=np.int64)
+        return lookup[factorized.codes]
+
+
+@dataclass
+class NumericSpec:
+    """A numeric attribute cut at explicit edges into left-closed bins.
+
+    With interior edges ``e1 < ... < ek`` the bins are ``x < e1``,
+    ``e1 <= x < e2``, ..., ``x >= ek``; the first and last bins are open so
+    every number falls in exactly one bin. Codes: bins, then ``(missing)``,
+    then ``(unseen)`` for text that is not a number.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> spec = NumericSpec("employees", edges=[10, 21], integer=True, observed_min=1)
+    >>> spec.labels
+    ['1–9', '10–20', '21+']
+    >>> spec.encode(pd.Series(["3", 10, 20.5, 5000, None, "lots"])).tolist()
+    [0, 1, 1, 2, 3, 4]
+    """
+
+    name: str
+    edges: list[float]
+    integer: bool = False
+    observed_min: float | None = None
+    placeholders: tuple[str, ...] = DEFAULT_PLACEHOLDERS
+    kind: Literal["numeric"] = "numeric"
+
+    @property
+    def labels(self) -> list[str]:
+        return bin_labels(self.edges, integer=self.integer, observed_min=self.observed_min)
+
+    @property
+    def level_labels(self) -> list[str]:
+        return [*self.labels, MISSING, UNSEEN]
+
+    @property
+    def level_kinds(self) -> list[str]:
+        return ["bin"] * (len(self.edges) + 1) + ["missing", "unseen"]
+
+    @property
+    def bounds(self) -> list[tuple[float | None, float | None]]:
+        """``(lower, upper)`` of each bin; ``None`` for an open end."""
+        cuts: list[float | None] = [None, *self.edges, None]
+        return list(zip(cuts[:-1], cuts[1:]))
+
+    def encode(self, values: pd.Series) -> np.ndarray:
+        """Integer bin code of every row."""
+        numbers, unparseable = to_numbers(values, self.placeholders)
+        n_bins = len(self.edges) + 1
+        codes = np.searchsorted(np.asarray(self.edges, dtype=float), numbers, side="right").astype(np.int64)
+        codes[np.isnan(numbers)] = n_bins
+        codes[unparseable] = n_bins + 1
+        return codes
+
+
+AttributeSpec = CategoricalSpec | NumericSpec
+
+
+def to_numbers(values: pd.Series, placeholders: Sequence[str] = DEFAULT_PLACEHOLDERS) -> tuple[np.ndarray, np.ndarray]:
+    """Parse a column as float64.
+
+    Returns
+    -------
+    numbers : numpy.ndarray
+        Float values, NaN where missing or unparseable.
+    unparseable : numpy.ndarray of bool
+        Rows holding text that is neither a number nor a placeholder.
+    """
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        return numbers, np.zeros(len(values), dtype=bool)
+    factorized = factorize_keys(values, placeholders)
+    parsed = pd.to_numeric(pd.Series(factorized.keys, dtype=object), errors="coerce").to_numpy(dtype=float)
+    lookup = np.append(parsed, np.nan)
+    numbers = lookup[factorized.codes]
+    bad = np.append(np.isnan(parsed), False)
+    return numbers, bad[factorized.codes]
+
+
+def _format_number(x: float) -> str:
+    return f"{int(x)}" if float(x).is_integer() else f"{x:g}"
+
+
+def bin_labels(edges: Sequence[float], *, integer: bool, observed_min: float | None = None) -> list[str]:
+    """Readable labels of the bins cut at ``edges``.
+
+    Integer data reads as ranges (``1–9``, ``10–20``, ``21+``); other data as
+    half-open intervals (``< 1.5``, ``1.5 to <3``, ``≥ 3``).
+
+    Examples
+    --------
+    >>> bin_labels([10, 21, 51], integer=True, observed_min=1)
+    ['1–9', '10–20', '21–50', '51+']
+    >>> bin_labels([1.5, 3], integer=False)
+    ['< 1.5', '1.5 to <3', '≥ 3']
+    """
+    if not edges:
+        return ["all values"]
+    fmt = _format_number
+    labels = []
+    if integer:
+        first_hi = math.ceil(edges[0]) - 1
+        lo = observed_min if observed_min is not None and observed_min <= first_hi else None
+        if lo is None:
+            labels.append(f"≤ {fmt(first_hi)}")
+        else:
+            labels.append(fmt(lo) if lo == first_hi else f"{fmt(math.ceil(lo))}–{fmt(first_hi)}")
+        for a, b in zip(edges[:-1], edges[1:]):
+            a_i, b_i = math.ceil(a), math.ceil(b) - 1
+            labels.append(fmt(a_i) if a_i == b_i else f"{fmt(a_i)}–{fmt(b_i)}")
+        labels.append(f"{fmt(math.ceil(edges[-1]))}+")
+    else:
+        labels.append(f"< {fmt(edges[0])}")
+        labels.extend(f"{fmt(a)} to <{fmt(b)}" for a, b in zip(edges[:-1], edges[1:]))
+        labels.append(f"≥ {fmt(edges[-1])}")
+    return labels
+
+
+def _round_significant(x: np.ndarray, digits: int) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        magnitude = np.where(x == 0, 0, np.floor(np.log10(np.abs(x))))
+    factor = 10.0 ** (digits - 1 - magnitude)
+    return np.round(x * factor) / factor
+
+
+def nice_edges(values: np.ndarray, n_bins: int, *, integer: bool) -> list[float]:
+    """Interior quantile edges rounded to two significant figures, deduplicated.
+
+    Few distinct values (no more than ``n_bins``) get one bin each.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> nice_edges(np.arange(1, 1001), 4, integer=True)
+    [250.0, 500.0, 750.0]
+    >>> nice_edges(np.array([0, 0, 0, 1, 2]), 5, integer=True)
+    [1.0, 2.0]
+    """
+    finite = values[np.isfinite(values)]
+    distinct = np.unique(finite)
+    if len(distinct) <= 1:
+        return []
+    if len(distinct) <= n_bins:
+        return [float(v) for v in distinct[1:]]
+    lowest = distinct[0]
+    if n_bins > 2 and np.mean(finite == lowest) > 1 / n_bins:
+        # A heavy lowest value (0 visits for most leads) gets its own bin; the rest is cut by quantiles.
+        rest = finite[finite > lowest]
+        return [float(distinct[1]), *(e for e in nice_edges(rest, n_bins - 1, integer=integer) if e > distinct[1])]
+    cut = np.quantile(finite, np.linspace(0, 1, n_bins + 1)[1:-1])
+    # A cut at a value keeps that value in the upper bin; moving it one step up
+    # keeps the heavy value (such as 0 visits) whole in the lower bin instead.
+    cut = np.where(cut == distinct.min(), np.min(distinct[distinct > distinct.min()]), cut)
+    cut = _round_significant(cut, 2)
+    if integer:
+        cut = np.ceil(cut)
+    edges = np.unique(cut)
+    edges = edges[(edges > distinct.min()) & (edges <= distinct.max())]
+    return [float(e) for e in edges]
+
+
+def _merge_small_bins(values: np.ndarray, edges: list[float], min_support: int) -> list[float]:
+    """Drop edges until every bin holds at least ``min_support`` values."""
+    edges = list(edges)
+    finite = values[np.isfinite(values)]
+    while edges:
+        counts = np.bincount(np.searchsorted(edges, finite, side="right"), minlength=len(edges) + 1)
+        smallest = int(np.argmin(counts))
+        if counts[smallest] >= min_support:
+            break
+        # Merge the smallest bin with its smaller neighbour by removing the edge between them.
+        if smallest == 0:
+            edges.pop(0)
+        elif smallest == len(edges):
+            edges.pop()
+        else:
+            left, right = counts[smallest - 1], counts[smallest + 1]
+            edges.pop(smallest - 1 if left <= right else smallest)
+    return edges
+
+
+def _is_date_like(keys: Sequence[str]) -> bool:
+    sample = keys[:200]
+    return bool(sample) and sum(bool(_DATE_LIKE.match(k)) for k in sample) >= 0.95 * len(sample)
+
+
+def infer_attributes(
+    frame: pd.DataFrame,
+    *,
+    min_support: int = 30,
+    n_bins: int = 5,
+    bins: Mapping[str, Sequence[float]] | None = None,
+    categorical: Sequence[str] = (),
+    placeholders: Sequence[str] = DEFAULT_PLACEHOLDERS,
+    left_out: Mapping[str, str] | None = None,
+) -> tuple[list[AttributeSpec], list[LeftOut], list[CleaningNote]]:
+    """Decide which columns become attributes and build their specs.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The leads used for fitting (rows with an outcome only).
+    min_support : int
+        Categorical values with fewer leads are pooled into ``(other)``;
+        quantile bins are merged until each holds at least this many leads.
+    n_bins : int
+        Number of quantile bins for numeric columns without explicit edges.
+    bins : mapping of column to edges, optional
+        Explicit interior edges, e.g. ``{"employees": [10, 21, 51]}`` for
+        1–9, 10–20, 21–50, 51+. Kept as given (small bins are flagged, not merged).
+    categorical : sequence of str
+        Numeric-looking columns to treat as categories (codes, zip codes).
+    placeholders : sequence of str
+        Values meaning blank.
+    left_out : mapping of column to reason, optional
+        Columns already decided against (target, user drops), with reasons.
+
+    Returns
+    -------
+    specs : list of AttributeSpec
+    left_out : list of LeftOut
+    notes : list of CleaningNote
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"visits": list(range(50)) * 2, "flag": ["Yes"] * 100})
+    >>> specs, left_out, _ = infer_attributes(frame, n_bins=4, min_support=10)
+    >>> specs[0].labels, left_out[0].reason
+    (['0–11', '12–23', '24–36', '37+'], "constant: every lead has the same value ('Yes')")
+    """
+    bins = dict(bins or {})
+    decided = dict(left_out or {})
+    unknown_bins = sorted(set(bins) - set(frame.columns))
+    if unknown_bins:
+        raise DataError(f"bins given for column(s) not in the data: {unknown_bins}; check the names")
+    placeholders = tuple(placeholders)
+    n_rows = len(frame)
+    specs: list[AttributeSpec] = []
+    excluded: list[LeftOut] = []
+    notes: list[CleaningNote] = []
+    last_column = frame.columns[-1] if len(frame.columns) else None
+
+    for column in frame.columns:
+        if column in decided:
+            excluded.append(LeftOut(column, decided[column]))
+            continue
+        series = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(series.dtype):
+            excluded.append(LeftOut(column, "date/time column: dates are not scored (pass date_column= to record the period)"))
+            continue
+        factorized = factorize_keys(series, placeholders)
+        present = factorized.codes >= 0
+        n_present = int(present.sum())
+        if factorized.placeholder_rows:
+            spelled = sorted({s for s in series.dropna().astype(str).str.strip().unique()
+                              if normalize_value(s, placeholders=()) in {normalize_value(p, ()) for p in placeholders} and s})
+            notes.append(CleaningNote(column, "placeholders", f"{', '.join(repr(s) for s in spelled[:5])} read as missing",
+                                      factorized.placeholder_rows))
+        if n_present == 0:
+            reason = ("empty trailing column: every line ends with a delimiter"
+                      if column == last_column and _TRAILING_COLUMN.match(str(column)) else "all values missing")
+            excluded.append(LeftOut(column, reason))
+            continue
+        n_keys = len(factorized.keys)
+        if n_keys == 1 and n_present == n_rows:
+            only = display_labels(factorized.raw_by_key)[factorized.keys[0]]
+            excluded.append(LeftOut(column, f"constant: every lead has the same value ({only!r})"))
+            continue
+        numbers = None
+        if column not in categorical:
+            numbers, unparseable = to_numbers(series, placeholders)
+            if unparseable.any():
+                numbers = None
+        is_integer = numbers is not None and bool(np.all(np.mod(numbers[~np.isnan(numbers)], 1) == 0))
+        # Unique text is a key (e-mail, UUID); unique whole numbers only when named like one: a
+        # count such as seconds on site can be unique by chance in a small export.
+        if n_keys == n_present and n_present >= 0.5 * n_rows and n_rows >= 20 and (
+                numbers is None or (is_integer and _ID_NAME.search(str(column)))):
+            excluded.append(LeftOut(column, f"identifier-like: every value is unique ({n_present} rows)"))
+            continue
+        if numbers is None and _is_date_like(factorized.keys):
+            excluded.append(LeftOut(column, "date/time column: dates are not scored (pass date_column= to record the period)"))
+            continue
+
+        merged = {k: v for k, v in factorized.raw_by_key.items() if len(v) > 1}
+        if merged and numbers is None:
+            examples = "; ".join("/".join(sorted(v)[:3]) for v in list(merged.values())[:3])
+            rows = sum(sum(v.values()) - max(v.values()) for v in merged.values())
+            notes.append(CleaningNote(column, "case_merged", f"{len(merged)} label(s) differing only in case or spaces merged ({examples})", rows))
+
+        if numbers is not None:
+            if column in bins:
+                edges = sorted(float(e) for e in bins[column])
+                if len(set(edges)) != len(edges) or any(not math.isfinite(e) for e in edges):
+                    raise DataError(f"bins for column {column!r} must be distinct finite numbers, got {list(bins[column])}")
+                how = "user-given edges"
+            else:
+                edges = _merge_small_bins(numbers, nice_edges(numbers, n_bins, integer=is_integer), min_support)
+                how = f"quantile edges ({n_bins} bins asked, rounded to 2 significant figures, bins under {min_support} leads merged)"
+            finite = numbers[np.isfinite(numbers)]
+            spec = NumericSpec(str(column), edges=edges, integer=is_integer,
+                               observed_min=float(finite.min()) if len(finite) else None, placeholders=placeholders)
+            if len(edges) == 0:
+                excluded.append(LeftOut(column, f"numeric column with too little spread to bin into groups of {min_support} leads"))
+                continue
+            notes.append(CleaningNote(column, "binned", f"{len(edges) + 1} bins by {how}: {', '.join(spec.labels)}"))
+            specs.append(spec)
+            continue
+
+        counts = np.bincount(factorized.codes[present], minlength=n_keys)
+        labels = display_labels(factorized.raw_by_key)
+        order = sorted(range(n_keys), key=lambda i: (-counts[i], labels[factorized.keys[i]]))
+        kept = [labels[factorized.keys[i]] for i in order if counts[i] >= min_support]
+        pooled = sorted(labels[factorized.keys[i]] for i in order if counts[i] < min_support)
+        if not kept:
+            excluded.append(LeftOut(column, f"no value reaches the minimum support of {min_support} leads ({n_keys} distinct values)"))
+            continue
+        if len(kept) == 1 and not pooled and n_present == n_rows:
+            excluded.append(LeftOut(column, f"constant: every lead has the same value ({kept[0]!r})"))
+            continue
+        if pooled:
+            rows = int(sum(counts[i] for i in order if counts[i] < min_support))
+            notes.append(CleaningNote(column, "pooled", f"{len(pooled)} value(s) under {min_support} leads pooled into {OTHER}", rows))
+        specs.append(CategoricalSpec(str(column), levels=kept, other_values=pooled, placeholders=placeholders))
+    return specs, excluded, notes

@@ -1,0 +1,205 @@
+"""The ``calibrate`` command line: a thin layer over the library.
+
+Every verb maps to one library call. Errors print one line, ``error: ...``,
+and exit with status 2; warnings print as ``warning: ...``; no traceback
+reaches the terminal.
+
+Examples
+--------
+Run from a shell::
+
+    calibrate fit data/sample_leads.csv --target stage --positive "Closed Won" \\
+        --exclude-outcome Open --output reports/sample_config.yaml
+    calibrate score reports/sample_config.yaml data/sample_leads.csv --output reports/scored.csv
+    calibrate validate reports/sample_config.yaml
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from calibrate import __version__
+from calibrate.errors import CalibrateError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="calibrate",
+    help="Lead-scoring points justified by close rates: fit a scoring config, score leads, validate configs.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+# click's UsageError, whether typer vendors click (0.29+) or depends on it: the base of BadParameter.
+_UsageError: type[Exception] = typer.BadParameter.__mro__[1]
+
+
+class _Failure(Exception):
+    """An expected failure: printed as one ``error:`` line."""
+
+
+@contextmanager
+def _reported_warnings() -> Iterator[None]:
+    """Print warnings as ``warning: ...`` lines on stderr instead of Python's format."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    seen = set()
+    for warning in caught:
+        text = str(warning.message)
+        if text not in seen:
+            seen.add(text)
+            typer.echo(f"warning: {text}", err=True)
+
+
+def _parse_bins(specs: Sequence[str]) -> dict[str, list[float]]:
+    bins: dict[str, list[float]] = {}
+    for spec in specs:
+        column, sep, edges = spec.rpartition("=")
+        if not sep or not column:
+            raise _Failure(f"--bins {spec!r}: write COLUMN=EDGE,EDGE,... (e.g. employees=10,21,51)")
+        try:
+            bins[column] = [float(e) for e in edges.split(",") if e.strip()]
+        except ValueError:
+            raise _Failure(f"--bins {spec!r}: edges must be numbers separated by commas (e.g. employees=10,21,51)") from None
+    return bins
+
+
+@app.command()
+def fit(
+    data: Annotated[Path, typer.Argument(help="Lead export: CSV, Parquet or Excel.")],
+    target: Annotated[str, typer.Option("--target", "-t", help="The outcome column.")],
+    positive: Annotated[list[str] | None, typer.Option("--positive", "-p", help="Outcome value meaning customer (repeatable).")] = None,
+    exclude_outcome: Annotated[list[str] | None, typer.Option("--exclude-outcome", "-x", help="Outcome value of undecided leads to leave out (repeatable).")] = None,
+    drop: Annotated[list[str] | None, typer.Option("--drop", "-d", help="Column not to use (repeatable).")] = None,
+    method: Annotated[str, typer.Option(help="Point method.")] = "lift",
+    alpha: Annotated[float, typer.Option(help="False-discovery rate for giving a level points.")] = 0.05,
+    min_support: Annotated[int, typer.Option(help="Leads a value needs before it is pooled into (other).")] = 30,
+    n_bins: Annotated[int, typer.Option(help="Quantile bins per numeric column.")] = 5,
+    bins: Annotated[list[str] | None, typer.Option("--bins", help="Explicit edges, COLUMN=10,21,51 (repeatable).")] = None,
+    points_per_lift: Annotated[float, typer.Option(help="Points per unit of lift above the baseline.")] = 50.0,
+    threshold: Annotated[int, typer.Option(help="Sales-ready score.")] = 100,
+    date_column: Annotated[str | None, typer.Option(help="Date column recording the training period.")] = None,
+    sep: Annotated[str | None, typer.Option(help="CSV delimiter (detected when omitted).")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Text encoding (detected when omitted).")] = None,
+    sheet: Annotated[str | None, typer.Option(help="Excel sheet name (the first when omitted).")] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the config (.yaml or .json).")] = Path("calibrate_config.yaml"),
+    summary: Annotated[Path | None, typer.Option(help="Also write the printed summary to this file.")] = None,
+    evidence: Annotated[Path | None, typer.Option(help="Also write the per-level evidence table to this CSV.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors and warnings.")] = False,
+) -> None:
+    """Fit points from historical leads and write a scoring config."""
+    from calibrate.calibrator import Calibrator
+    from calibrate.io import read_leads
+    from calibrate.safe_csv import write_csv
+    from calibrate.summary import format_fit_summary
+
+    with _reported_warnings():
+        frame = read_leads(data, sep=sep, encoding=encoding, sheet=sheet)
+        cal = Calibrator(method, alpha=alpha, min_support=min_support, n_bins=n_bins, bins=_parse_bins(bins or []),
+                         points_per_lift=points_per_lift, threshold=threshold)
+        cal.fit(frame, target, positive=positive or None, exclude=exclude_outcome or (), drop=drop or (),
+                date_column=date_column)
+    written = cal.config_.save(output)
+    text = format_fit_summary(cal) + f"\nConfig written to {written}"
+    if evidence is not None:
+        write_csv(cal.summary(), evidence)
+        text += f"\nEvidence table written to {evidence}"
+    if summary is not None:
+        summary.parent.mkdir(parents=True, exist_ok=True)
+        summary.write_text(text + "\n", encoding="utf-8")
+        text += f"\nSummary written to {summary}"
+    if not quiet:
+        typer.echo(text)
+
+
+@app.command()
+def score(
+    config: Annotated[Path, typer.Argument(help="A scoring config written by 'calibrate fit'.")],
+    data: Annotated[Path, typer.Argument(help="Leads to score: CSV, Parquet or Excel.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the scored leads (CSV).")],
+    score_column: Annotated[str, typer.Option(help="Name of the score column added.")] = "score",
+    band_column: Annotated[str, typer.Option(help="Name of the band column added.")] = "band",
+    sep: Annotated[str | None, typer.Option(help="CSV delimiter (detected when omitted).")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Text encoding (detected when omitted).")] = None,
+    sheet: Annotated[str | None, typer.Option(help="Excel sheet name (the first when omitted).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors and warnings.")] = False,
+) -> None:
+    """Score leads with a config: every row kept in order, plus score and band."""
+    from calibrate.config import ScoringConfig
+    from calibrate.io import read_leads
+    from calibrate.safe_csv import write_csv
+
+    scoring = ScoringConfig.load(config)
+    with _reported_warnings():
+        frame = read_leads(data, sep=sep, encoding=encoding, sheet=sheet)
+        scored = scoring.score(frame, score_column=score_column, band_column=band_column)
+    write_csv(scored, output)
+    if not quiet:
+        counts = scored[band_column].value_counts()
+        bands = ", ".join(f"{b['name']} {int(counts.get(b['name'], 0)):,}" for b in scoring.bands)
+        typer.echo(f"Scored {len(scored):,} leads ({bands}); written to {output}")
+
+
+@app.command()
+def validate(config: Annotated[Path, typer.Argument(help="A scoring config file.")]) -> None:
+    """Check a config against the schema and its own consistency."""
+    from calibrate.config import ScoringConfig
+
+    loaded = ScoringConfig.load(config)
+    typer.echo(f"ok: {config} is a valid calibrate config (schema version 1): {len(loaded.attributes)} attributes, "
+               f"threshold {loaded.threshold}")
+
+
+@app.command()
+def version() -> None:
+    """Print the calibrate version."""
+    typer.echo(f"calibrate {__version__}")
+
+
+def _error(message: str) -> int:
+    typer.echo(f"error: {message}", err=True)
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns (and, as a script, exits with) the status code."""
+    command = typer.main.get_command(app)
+    try:
+        status = command.main(args=list(argv) if argv is not None else sys.argv[1:], prog_name="calibrate", standalone_mode=False)
+    except _UsageError as exc:
+        ctx = getattr(exc, "ctx", None)
+        if ctx is not None:
+            typer.echo(ctx.get_usage(), err=True)
+        return _error(exc.format_message())  # type: ignore[attr-defined]
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        return _error("interrupted")
+    except (CalibrateError, _Failure, ValueError) as exc:
+        return _error(str(exc))
+    except FileNotFoundError as exc:
+        return _error(f"file not found: '{exc.filename}'; check the path")
+    except PermissionError as exc:
+        return _error(f"permission denied: '{exc.filename}'; choose a path you can read and write")
+    except IsADirectoryError as exc:
+        return _error(f"'{exc.filename}' is a directory; give a file path")
+    except OSError as exc:
+        return _error(f"{exc.strerror or exc}: '{exc.filename}'")
+    except MemoryError:
+        return _error("out of memory; the data is too large for this machine's memory")
+    return status if isinstance(status, int) else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,336 @@
+"""The scoring config: versioned YAML/JSON carrying points and their evidence.
+
+A :class:`ScoringConfig` is what a fit hands to other systems. It is a plain
+document (nested dicts and lists) checked against the JSON Schema shipped in
+``calibrate/schema/config-v1.json`` and against rules a schema cannot express
+(sorted, contiguous bins; distinct level values; increasing band bounds).
+Loading uses ``yaml.safe_load`` only: a file with Python object tags is
+refused, never executed.
+
+The same document always serialises to the same bytes: keys in a fixed
+order, floats rounded to 6 significant digits when the config is built, no
+timestamp unless one is given.
+
+Examples
+--------
+>>> from calibrate import Calibrator, load_sample_leads
+>>> cal = Calibrator().fit(load_sample_leads(), target="stage",
+...                        positive=["Closed Won"], exclude=["Open"])
+>>> text = cal.config_.to_yaml()
+>>> ScoringConfig.loads(text).to_yaml() == text
+True
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+from jsonschema import Draft202012Validator
+
+from calibrate.attributes import AttributeSpec, CategoricalSpec, NumericSpec
+from calibrate.cleaning import normalize_value
+from calibrate.errors import ConfigError
+
+__all__ = ["ScoringConfig", "SCHEMA_VERSION", "config_schema", "DEFAULT_BANDS"]
+
+SCHEMA_VERSION = 1
+
+#: Default bands: ``max`` is exclusive, so a score equal to the threshold is hot.
+DEFAULT_BANDS: tuple[dict[str, Any], ...] = ({"name": "cold", "max": 40}, {"name": "warm", "max": 100}, {"name": "hot"})
+
+
+@cache
+def config_schema() -> dict[str, Any]:
+    """The JSON Schema of configs of the current schema version.
+
+    Examples
+    --------
+    >>> config_schema()["properties"]["schema_version"]
+    {'const': 1}
+    """
+    text = resources.files("calibrate").joinpath("schema", f"config-v{SCHEMA_VERSION}.json").read_text("utf-8")
+    return json.loads(text)
+
+
+class _FlowDict(dict):
+    """A mapping written on one line in YAML (one level or bin per line)."""
+
+
+class _ConfigDumper(yaml.SafeDumper):
+    pass
+
+
+_ConfigDumper.add_representer(
+    _FlowDict, lambda dumper, data: dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=True)
+)
+_ConfigDumper.add_representer(
+    dict, lambda dumper, data: dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=False)
+)
+
+
+def _flow_rules(document: dict[str, Any]) -> dict[str, Any]:
+    out = dict(document)
+    attributes = []
+    for attribute in document.get("attributes", []):
+        attribute = dict(attribute)
+        for key in ("levels", "bins"):
+            if key in attribute:
+                attribute[key] = [_FlowDict(rule) for rule in attribute[key]]
+        for key in ("missing", "unseen"):
+            if key in attribute:
+                attribute[key] = _FlowDict(attribute[key])
+        attributes.append(attribute)
+    out["attributes"] = attributes
+    if "scale" in out:
+        out["scale"] = dict(out["scale"], bands=[_FlowDict(b) for b in out["scale"]["bands"]])
+    if "training" in out and "score_bands" in out["training"]:
+        out["training"] = dict(out["training"], score_bands=[_FlowDict(b) for b in out["training"]["score_bands"]])
+    if "left_out" in out:
+        out["left_out"] = [_FlowDict(item) for item in out["left_out"]]
+    return out
+
+
+def _check_semantics(document: Mapping[str, Any]) -> None:
+    names = [a["name"] for a in document["attributes"]]
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if duplicated:
+        raise ConfigError(f"attribute(s) {duplicated} appear more than once in the config; keep one of each")
+    bands = document["scale"]["bands"]
+    bounds = [b.get("max") for b in bands]
+    if bounds[-1] is not None or any(b is None for b in bounds[:-1]):
+        raise ConfigError("scale.bands: every band but the last needs a 'max' and the last must have none")
+    if any(a >= b for a, b in zip(bounds[:-2], bounds[1:-1])):
+        raise ConfigError(f"scale.bands: 'max' values must increase, got {bounds[:-1]}")
+    for attribute in document["attributes"]:
+        name = attribute["name"]
+        if attribute["kind"] == "numeric":
+            bins = attribute["bins"]
+            if bins[0]["lower"] is not None or bins[-1]["upper"] is not None:
+                raise ConfigError(f"attribute {name!r}: the first bin needs lower: null and the last upper: null "
+                                  "so every number falls in a bin")
+            for i, (left, right) in enumerate(zip(bins[:-1], bins[1:])):
+                if left["upper"] is None or right["lower"] is None or left["upper"] != right["lower"]:
+                    raise ConfigError(f"attribute {name!r}: bin {i + 1} ends at {left['upper']} but bin {i + 2} "
+                                      f"starts at {right['lower']}; bins must be contiguous")
+            edges = [b["upper"] for b in bins[:-1]]
+            if any(a >= b for a, b in zip(edges[:-1], edges[1:])):
+                raise ConfigError(f"attribute {name!r}: bin edges {edges} must be sorted and distinct; "
+                                  "fix the bins or refit the config")
+        else:
+            values = [level["value"] for level in attribute["levels"]] + attribute.get("other", {}).get("values", [])
+            keys = [normalize_value(v, placeholders=()) for v in values]
+            clashes = sorted({v for v, k in zip(values, keys) if keys.count(k) > 1})
+            if clashes:
+                raise ConfigError(f"attribute {name!r}: values {clashes} are the same after normalising case and "
+                                  "spaces; keep one of them")
+
+
+def _validate(document: Any) -> None:
+    if not isinstance(document, Mapping):
+        raise ConfigError(f"a config must be a mapping of settings, got {type(document).__name__}")
+    version = document.get("schema_version")
+    if version is None:
+        raise ConfigError("the config has no schema_version; is this a calibrate scoring config?")
+    if version != SCHEMA_VERSION:
+        raise ConfigError(f"unknown schema_version {version!r}: this calibrate reads version {SCHEMA_VERSION}; "
+                          "use the calibrate release that wrote the config, or refit it")
+    validator = Draft202012Validator(config_schema())
+    errors = sorted(validator.iter_errors(document), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    if errors:
+        error = errors[0]
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+        raise ConfigError(f"config does not match schema version {SCHEMA_VERSION} at {where}: {error.message}{more}")
+    _check_semantics(document)
+
+
+def _specs(document: Mapping[str, Any]) -> list[tuple[AttributeSpec, np.ndarray]]:
+    """Rebuild each attribute's spec and its points per level code."""
+    placeholders = tuple(document["cleaning"]["placeholders"])
+    out: list[tuple[AttributeSpec, np.ndarray]] = []
+    for attribute in document["attributes"]:
+        special = [attribute["missing"]["points"], attribute["unseen"]["points"]]
+        if attribute["kind"] == "numeric":
+            bins = attribute["bins"]
+            spec: AttributeSpec = NumericSpec(attribute["name"], edges=[float(b["upper"]) for b in bins[:-1]],
+                                              integer=bool(attribute.get("integer", False)), placeholders=placeholders)
+            points = [b["points"] for b in bins] + special
+        else:
+            other = attribute.get("other", {"values": [], "points": 0})
+            spec = CategoricalSpec(attribute["name"], levels=[level["value"] for level in attribute["levels"]],
+                                   other_values=list(other["values"]), placeholders=placeholders)
+            points = [level["points"] for level in attribute["levels"]] + [other["points"]] + special
+        out.append((spec, np.asarray(points, dtype=np.int64)))
+    return out
+
+
+class ScoringConfig:
+    """A validated scoring config: points per attribute level plus their evidence.
+
+    Parameters
+    ----------
+    document : mapping
+        The config as nested dicts and lists (what ``yaml.safe_load`` of a
+        config file gives). It is validated and deep-copied.
+
+    Raises
+    ------
+    ConfigError
+        The document does not match the schema, has an unknown schema
+        version, or is inconsistent (overlapping bins, duplicated values).
+
+    Examples
+    --------
+    >>> from calibrate import Calibrator, load_sample_leads
+    >>> leads = load_sample_leads()
+    >>> config = Calibrator().fit(leads, target="stage", positive=["Closed Won"], exclude=["Open"]).config_
+    >>> scored = config.score(leads)
+    >>> len(scored) == len(leads), list(scored.columns[-2:])
+    (True, ['score', 'band'])
+    """
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        _validate(document)
+        self._document: dict[str, Any] = copy.deepcopy(dict(document))
+
+    # ----------------------------------------------------------------- reading
+    @classmethod
+    def from_dict(cls, document: Mapping[str, Any]) -> ScoringConfig:
+        """Validate a document and wrap it."""
+        return cls(document)
+
+    @classmethod
+    def loads(cls, text: str) -> ScoringConfig:
+        """Parse a config from YAML or JSON text (JSON is YAML)."""
+        try:
+            document = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise ConfigError(f"config is not valid YAML/JSON{where}: {problem} (only plain YAML is read; "
+                              "Python object tags are refused)") from None
+        return cls(document)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> ScoringConfig:
+        """Read and validate a config file (``.yaml``, ``.yml`` or ``.json``)."""
+        path = Path(path)
+        if not path.is_file():
+            raise ConfigError(f"config file not found: '{path}'; check the path")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise ConfigError(f"config file '{path}' is not UTF-8 text; is it a calibrate config?") from None
+        try:
+            return cls.loads(text)
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+
+    # ----------------------------------------------------------------- writing
+    def to_dict(self) -> dict[str, Any]:
+        """A deep copy of the document."""
+        return copy.deepcopy(self._document)
+
+    def to_yaml(self) -> str:
+        """The config as YAML text (deterministic)."""
+        return yaml.dump(_flow_rules(self._document), Dumper=_ConfigDumper, sort_keys=False, allow_unicode=True,
+                         width=100_000)
+
+    def to_json(self) -> str:
+        """The config as JSON text (deterministic)."""
+        return json.dumps(self._document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the config; ``.json`` gives JSON, anything else YAML."""
+        path = Path(path)
+        text = self.to_json() if path.suffix.lower() == ".json" else self.to_yaml()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
+        return path
+
+    # ----------------------------------------------------------------- reading fields
+    @property
+    def threshold(self) -> int:
+        """The sales-ready score."""
+        return int(self._document["scale"]["threshold"])
+
+    @property
+    def bands(self) -> list[dict[str, Any]]:
+        """Bands in order, ``max`` exclusive."""
+        return copy.deepcopy(self._document["scale"]["bands"])
+
+    @property
+    def attributes(self) -> list[str]:
+        """Names of the columns the config scores."""
+        return [a["name"] for a in self._document["attributes"]]
+
+    @property
+    def baseline_rate(self) -> float:
+        """Close rate of the training leads."""
+        return float(self._document["training"]["baseline_rate"])
+
+    def points_table(self) -> pd.DataFrame:
+        """Every rule as a row: attribute, kind, condition, points and evidence.
+
+        Examples
+        --------
+        >>> from calibrate import Calibrator, load_sample_leads
+        >>> config = Calibrator().fit(load_sample_leads(), target="stage", positive=["Closed Won"],
+        ...                           exclude=["Open"]).config_
+        >>> list(config.points_table().columns[:4])
+        ['attribute', 'kind', 'level', 'points']
+        """
+        rows = []
+        evidence = ("leads", "customers", "close_rate", "ci_low", "ci_high", "lift", "q_value")
+        for attribute in self._document["attributes"]:
+            rules: list[tuple[str, str, Mapping[str, Any]]] = []
+            if attribute["kind"] == "numeric":
+                rules += [("bin", b.get("label", f"[{b['lower']}, {b['upper']})"), b) for b in attribute["bins"]]
+            else:
+                rules += [("value", level["value"], level) for level in attribute["levels"]]
+                if "other" in attribute:
+                    rules.append(("other", f"(other: {len(attribute['other']['values'])} rare values)", attribute["other"]))
+            rules += [("missing", "(missing)", attribute["missing"]), ("unseen", "(unseen)", attribute["unseen"])]
+            for kind, level, rule in rules:
+                rows.append({"attribute": attribute["name"], "kind": kind, "level": level, "points": rule["points"],
+                             **{k: rule.get(k) for k in evidence}})
+        return pd.DataFrame(rows)
+
+    # ----------------------------------------------------------------- scoring
+    def score(self, data: pd.DataFrame, *, score_column: str = "score", band_column: str = "band") -> pd.DataFrame:
+        """Score leads: the input rows in order, all columns kept, plus score and band.
+
+        See :func:`calibrate.scoring.score_leads`.
+        """
+        from calibrate.scoring import score_leads
+
+        return score_leads(self, data, score_column=score_column, band_column=band_column)
+
+    def specs_and_points(self) -> list[tuple[AttributeSpec, np.ndarray]]:
+        """Each attribute's spec with its points per level code (for scorers)."""
+        return _specs(self._document)
+
+    # ----------------------------------------------------------------- dunder
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ScoringConfig) and self._document == other._document
+
+    def __hash__(self) -> int:
+        return hash(self.to_json())
+
+    def __repr__(self) -> str:
+        training = self._document["training"]
+        return (f"<ScoringConfig v{self._document['schema_version']}: {len(self.attributes)} attributes, "
+                f"threshold {self.threshold}, trained on {training['leads']} leads "
+                f"(baseline {training['baseline_rate']:.2%})>")
+
