@@ -422,7 +422,7 @@ def infer_attributes(
             finite = numbers[np.isfinite(numbers)]
             spec = NumericSpec(str(column), edges=edges, integer=is_integer,
                                observed_min=float(finite.min()) if len(finite) else None, placeholders=placeholders)
-            if len(edges) == 0:
+            if len(edges) == 0 and n_present == n_rows:
                 excluded.append(LeftOut(column, f"numeric column with too little spread to bin into groups of {min_support} leads"))
                 continue
             notes.append(CleaningNote(column, "binned", f"{len(edges) + 1} bins by {how}: {', '.join(spec.labels)}"))

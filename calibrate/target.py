@@ -166,6 +166,9 @@ def resolve_target(
         raise DataError(f"exclude value(s) {unknown_excluded} not found in target column {target!r}; "
                         f"its values are {_quote_values(sorted(set(label.values())))}")
     decided_keys = [k for k in dict.fromkeys(keys) if k not in exclude_keys]
+    if not decided_keys:
+        raise DataError(f"no lead in {n_rows} rows has a decided outcome in {target!r} (values are blank"
+                        + (" or excluded" if exclude_keys else "") + "); check the column and exclude=")
 
     if positive is not None:
         positive_keys = {_canonical_number(normalize_value(v, ()) or "") for v in positive}

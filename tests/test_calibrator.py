@@ -1,0 +1,193 @@
+"""The Calibrator end to end: counts, points, determinism, warnings, errors."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from calibrate import Calibrator, DataError, LeakageWarning, SmallSampleWarning, load_sample_leads, make_leads
+
+GOLDEN = Path(__file__).parent / "golden"
+XEDUCATION = Path(__file__).resolve().parents[2] / "shared" / "data" / "xeducation" / "Leads.csv"
+STAGE = {"target": "stage", "positive": ["Closed Won"], "exclude": ["Open"]}
+
+
+def _fit(data: pd.DataFrame, **params: object) -> Calibrator:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return Calibrator(**params).fit(data, **STAGE)
+
+
+@pytest.fixture(scope="module")
+def leads() -> pd.DataFrame:
+    return make_leads(6000, seed=11)
+
+
+@pytest.fixture(scope="module")
+def cal(leads: pd.DataFrame) -> Calibrator:
+    return _fit(leads)
+
+
+def test_counts_match_an_independent_pandas_count(leads: pd.DataFrame, cal: Calibrator) -> None:
+    decided = leads[~leads["stage"].str.strip().str.lower().eq("open")]
+    won = decided["stage"].str.strip().str.lower().eq("closed won")
+    demo = decided["requested_demo"].str.strip().str.lower()
+    for value, label in (("yes", "Yes"), ("no", "No")):
+        row = cal.counts_.loc[("requested_demo", label)]
+        assert row["leads"] == int((demo == value).sum())
+        assert row["customers"] == int((won & (demo == value)).sum())
+    assert cal.baseline_.leads == len(decided) and cal.baseline_.customers == int(won.sum())
+    # Every attribute's levels partition the same decided leads.
+    per_attribute = cal.counts_.groupby(level=0, sort=False)[["leads", "customers"]].sum()
+    assert (per_attribute["leads"] == len(decided)).all() and (per_attribute["customers"] == won.sum()).all()
+
+
+def test_points_follow_the_documented_lift_rule(cal: Calibrator) -> None:
+    table = cal.summary()
+    expected = np.where(table["q_value"] < 0.05, np.round(50 * (table["lift"] - 1)), 0)
+    assert (table["points"] == expected).all()
+    assert (table.loc[table["points"] > 0, "lift"] > 1).all() and (table.loc[table["points"] < 0, "lift"] < 1).all()
+
+
+def test_summary_is_tidy(cal: Calibrator) -> None:
+    table = cal.summary()
+    assert table.columns.tolist() == [
+        "attribute", "level", "level_kind", "leads", "customers", "close_rate", "ci_low", "ci_high", "lift",
+        "rate_diff", "p_value", "test", "q_value", "small_support", "significant", "points"]
+    assert (table["ci_low"] <= table["close_rate"]).all() and (table["close_rate"] <= table["ci_high"]).all()
+    assert set(table["level_kind"]) <= {"value", "bin", "other", "missing"}
+
+
+def test_in_sample_scores_equal_the_config_scoring_path(leads: pd.DataFrame, cal: Calibrator) -> None:
+    scored = cal.config_.score(leads.loc[cal.outcome_.keep])
+    assert (scored["score"].to_numpy() == cal.training_scores_).all()
+    above = cal.threshold_summary()
+    assert above["leads"] == int((scored["score"] >= 100).sum())
+    bands = cal.band_summary()
+    assert bands["leads"].sum() == cal.outcome_.leads
+    assert bands.loc["hot", "leads"] == above["leads"]
+
+
+def test_config_is_byte_identical_for_the_same_rows_in_any_order(leads: pd.DataFrame, cal: Calibrator) -> None:
+    assert _fit(leads.copy()).config_.to_yaml() == cal.config_.to_yaml()
+    assert _fit(leads.sample(frac=1, random_state=3)).config_.to_yaml() == cal.config_.to_yaml()
+
+
+def test_column_order_changes_only_the_order_of_attributes(leads: pd.DataFrame, cal: Calibrator) -> None:
+    reordered = _fit(leads[list(reversed(leads.columns))]).config_
+    assert reordered.attributes == list(reversed(cal.config_.attributes))
+    by_rule = ["attribute", "kind", "level"]
+    pd.testing.assert_frame_equal(reordered.points_table().sort_values(by_rule, ignore_index=True),
+                                  cal.config_.points_table().sort_values(by_rule, ignore_index=True))
+    assert reordered.to_dict()["training"] == cal.config_.to_dict()["training"]
+
+
+def test_config_changes_when_the_data_changes(leads: pd.DataFrame, cal: Calibrator) -> None:
+    other = leads.copy()
+    other.loc[other.index[0], "country"] = "Atlantis"
+    assert _fit(other).config_.to_dict()["training"]["fingerprint"] != cal.config_.to_dict()["training"]["fingerprint"]
+
+
+def test_sample_config_matches_the_golden_file() -> None:
+    # Golden file made once from the shipped sample; compared, never rewritten by a test.
+    fitted = _fit(load_sample_leads())
+    assert fitted.config_.to_yaml() == (GOLDEN / "sample_config.yaml").read_text(encoding="utf-8")
+
+
+def test_missing_values_get_points_when_the_data_says_so() -> None:
+    rng = np.random.default_rng(5)
+    n = 4000
+    won = rng.random(n) < 0.1
+    # The field is blank far more often for customers: missing is informative.
+    blank = np.where(won, rng.random(n) < 0.8, rng.random(n) < 0.2)
+    frame = pd.DataFrame({"budget": np.where(blank, "", rng.choice(["low", "high"], n)),
+                          "noise": rng.choice(["a", "b"], n), "won": won.astype(int)})
+    cal = Calibrator().fit(frame, target="won")
+    missing = cal.config_.to_dict()["attributes"][0]["missing"]
+    assert missing["points"] > 0 and missing["leads"] == int(blank.sum())
+
+
+def test_period_is_recorded_from_the_date_column(leads: pd.DataFrame) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cal = Calibrator().fit(leads, date_column="created_date", **STAGE)
+    period = cal.config_.to_dict()["training"]["period"]
+    decided_dates = pd.to_datetime(leads.loc[cal.outcome_.keep, "created_date"])
+    assert period == {"column": "created_date", "start": decided_dates.min().date().isoformat(),
+                      "end": decided_dates.max().date().isoformat()}
+    assert "created_date" not in cal.config_.attributes
+
+
+def test_small_levels_warn(leads: pd.DataFrame) -> None:
+    with pytest.warns(SmallSampleWarning, match=r"level\(s\) have fewer than 30 leads \(e\.g\. ") as caught:
+        cal = Calibrator().fit(leads, **STAGE)
+    small = cal.summary().query("leads < 30")
+    assert str(caught[0].message).startswith(f"{len(small)} level(s)")
+    first = small.iloc[0]
+    assert f"{first['attribute']}={first['level']!r} ({first['leads']})" in str(caught[0].message)
+
+
+def test_leaky_column_warns_and_names_itself() -> None:
+    rng = np.random.default_rng(2)
+    won = rng.random(3000) < 0.3
+    tags = np.where(won, rng.choice(["Closed by sales", "Will revert"], 3000), rng.choice(["Ringing", "switched off"], 3000))
+    frame = pd.DataFrame({"Tags": tags, "source": rng.choice(["a", "b", "c"], 3000), "Converted": won.astype(int)})
+    with pytest.warns(LeakageWarning, match=r"attribute 'Tags' predicts the outcome suspiciously well .*drop it"):
+        cal = Calibrator().fit(frame, target="Converted")
+    assert cal.leakage_suspects_ == ["Tags"]
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"method": "magic"}, r"method must be one of \('lift',\)"),
+    ({"alpha": 1.5}, "alpha must be between 0 and 1"),
+    ({"correction": "fdr_magic"}, "correction must be one of"),
+    ({"min_support": 0}, "min_support must be a positive count"),
+    ({"points_per_lift": -1}, "points_per_lift must be positive"),
+    ({"bands": [{"name": "a"}, {"name": "b"}]}, "every band but the last needs a 'max'"),
+])
+def test_bad_parameters_are_refused_at_fit(leads: pd.DataFrame, params: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Calibrator(**params).fit(leads, **STAGE)
+
+
+def test_no_usable_attribute_is_a_data_error() -> None:
+    frame = pd.DataFrame({"lead_id": [f"L{i}" for i in range(100)], "won": [0, 1] * 50})
+    with pytest.raises(DataError, match=r"no usable attribute is left to score \(lead_id: identifier-like"):
+        Calibrator().fit(frame, target="won")
+
+
+def test_unknown_drop_column_is_a_data_error(leads: pd.DataFrame) -> None:
+    with pytest.raises(DataError, match=r"column\(s\) \['Industry'\] not in the data; did you mean 'industry'\?"):
+        Calibrator().fit(leads, drop=["Industry"], **STAGE)
+
+
+def test_unparseable_date_column_is_a_data_error(leads: pd.DataFrame) -> None:
+    with pytest.raises(DataError, match="date column 'industry' has no parseable dates"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            Calibrator().fit(leads, date_column="industry", **STAGE)
+
+
+def test_results_need_a_fit() -> None:
+    with pytest.raises(AttributeError, match="not fitted yet"):
+        Calibrator().summary()
+
+
+@pytest.mark.skipif(not XEDUCATION.exists(), reason="../shared/data/xeducation/Leads.csv is not on this machine")
+def test_xeducation_export_needs_no_cleaning() -> None:
+    with pytest.warns(LeakageWarning) as caught:
+        cal = Calibrator().fit(XEDUCATION, target="Converted")
+    reasons = {o.column: o.reason for o in cal.left_out_}
+    assert reasons["Unnamed: 37"] == "empty trailing column: every line ends with a delimiter"
+    assert reasons["Prospect ID"].startswith("identifier-like") and reasons["Lead Number"].startswith("identifier-like")
+    assert reasons["Magazine"].startswith("constant")
+    notes = {(n.column, n.kind): n for n in cal.notes_}
+    assert notes[("Lead Source", "case_merged")].detail.count("Google/google") == 1
+    assert "'Select'" in notes[("Specialization", "placeholders")].detail
+    assert cal.baseline_.leads == 9240 and cal.baseline_.customers == 3561
+    assert {"Tags", "Lead Quality"} <= set(cal.leakage_suspects_)
+    assert any("'Tags'" in str(w.message) for w in caught)

@@ -1,0 +1,109 @@
+"""Text normalisation and the outcome column."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from calibrate.cleaning import display_labels, factorize_keys, normalize_keys, normalize_value
+from calibrate.errors import DataError
+from calibrate.target import resolve_target
+
+
+@pytest.mark.parametrize(("raw", "key"), [
+    ("Google", "google"), ("  google ", "google"), ("GOOGLE", "google"), ("Closed\t  Won", "closed won"),
+    ("Ｇｏｏｇｌｅ", "google"),  # full-width letters (NFKC)
+    (3.0, "3"), (3, "3"), (2.5, "2.5"), (True, "true"), (np.int64(7), "7"),
+    ("Select", None), ("N/A", None), ("n/a", None), ("-", None), ("unknown", None), ("", None), ("   ", None),
+    (None, None), (np.nan, None), (pd.NA, None),
+])
+def test_normalize_value(raw: object, key: str | None) -> None:
+    assert normalize_value(raw) == key
+
+
+def test_placeholders_are_configurable() -> None:
+    assert normalize_value("Select", placeholders=["none"]) == "select"
+    assert normalize_value("None", placeholders=["none"]) is None
+
+
+def test_factorize_keys_merges_spellings_and_counts_placeholders() -> None:
+    values = pd.Series(["Google", "google", " Google", "Bing", "Select", "", None, "N/A"])
+    f = factorize_keys(values)
+    assert f.keys == ["google", "bing"]
+    assert f.codes.tolist() == [0, 0, 0, 1, -1, -1, -1, -1]
+    assert f.placeholder_rows == 2  # "Select" and "N/A"; empty cells are not placeholders spelled out
+    assert f.raw_by_key["google"] == {"Google": 2, "google": 1}
+    assert display_labels(f.raw_by_key) == {"google": "Google", "bing": "Bing"}
+
+
+def test_display_label_ties_are_deterministic() -> None:
+    assert display_labels({"x": {"b": 2, "B": 2}}) == {"x": "B"}
+
+
+def test_normalize_keys_keeps_index() -> None:
+    values = pd.Series(["A", "a", "n/a"], index=[10, 20, 30])
+    assert normalize_keys(values).to_dict() == {10: "a", 20: "a", 30: None}
+
+
+# --------------------------------------------------------------------------- target
+def test_stage_column_with_positive_and_exclude() -> None:
+    frame = pd.DataFrame({"stage": ["Closed Won", "closed won ", "Closed Lost", "Open", "", "Closed Lost"]})
+    outcome = resolve_target(frame, "stage", positive=["Closed Won"], exclude=["open"])
+    assert outcome.y.tolist() == [1, 1, 0, 0]
+    assert outcome.keep.tolist() == [True, True, True, False, False, True]
+    assert (outcome.excluded_rows, outcome.missing_rows) == (1, 1)
+    assert outcome.positive == ["Closed Won"] and outcome.negative == ["Closed Lost"] and outcome.excluded == ["Open"]
+
+
+@pytest.mark.parametrize("values", [
+    ["1", "0", " 1 ", "1.0", "0.0"], [1, 0, 1, 1, 0], [1.0, 0.0, 1.0, 1.0, 0.0], [True, False, True, True, False],
+    ["TRUE", "false", "True", "true", "FALSE"], ["yes", "No", "YES", "yes", "no"], ["Y", "n", "y", "Y", "N"],
+])
+def test_boolean_like_targets_need_no_positive(values: list[object]) -> None:
+    outcome = resolve_target(pd.DataFrame({"won": values}), "won")
+    assert outcome.y.tolist() == [1, 0, 1, 1, 0]
+
+
+def test_missing_target_suggests_closest_names() -> None:
+    with pytest.raises(DataError, match=r"target column 'converted' is not in the data; did you mean 'Converted'\?"):
+        resolve_target(pd.DataFrame({"Converted": [0, 1], "Country": ["a", "b"]}), "converted")
+
+
+def test_three_values_without_positive_says_how_to_fix() -> None:
+    frame = pd.DataFrame({"stage": ["Closed Won", "Closed Lost", "Open"]})
+    with pytest.raises(DataError, match=r"has 3 distinct values \('Closed Lost', 'Closed Won', 'Open'\); "
+                                        r"pass positive=\[\.\.\.\].*exclude="):
+        resolve_target(frame, "stage")
+
+
+def test_two_non_boolean_values_need_positive() -> None:
+    with pytest.raises(DataError, match="has 2 distinct values"):
+        resolve_target(pd.DataFrame({"stage": ["Won", "Lost"]}), "stage")
+
+
+def test_single_class_target_is_refused() -> None:
+    with pytest.raises(DataError, match="has only non-customers among the 3 decided leads"):
+        resolve_target(pd.DataFrame({"won": [0, 0, 0]}), "won")
+
+
+def test_single_class_after_exclusion() -> None:
+    frame = pd.DataFrame({"stage": ["Closed Won", "Open", "Closed Won"]})
+    with pytest.raises(DataError, match="has only customers"):
+        resolve_target(frame, "stage", positive=["Closed Won"], exclude=["Open"])
+
+
+def test_unknown_positive_value_lists_the_values() -> None:
+    with pytest.raises(DataError, match=r"positive value\(s\) \['won'\] not found in target column 'stage'; "
+                                        r"its values are 'Closed Lost', 'Closed Won'"):
+        resolve_target(pd.DataFrame({"stage": ["Closed Won", "Closed Lost"]}), "stage", positive=["Won"])
+
+
+def test_unknown_exclude_value_is_refused() -> None:
+    with pytest.raises(DataError, match=r"exclude value\(s\) \['pending'\] not found"):
+        resolve_target(pd.DataFrame({"won": [0, 1]}), "won", exclude=["Pending"])
+
+
+def test_all_blank_target_is_refused() -> None:
+    with pytest.raises(DataError, match="no lead in 3 rows has a decided outcome"):
+        resolve_target(pd.DataFrame({"won": ["", "N/A", None]}), "won")
