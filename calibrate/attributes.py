@@ -31,7 +31,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from calibrate.cleaning import DEFAULT_PLACEHOLDERS, display_labels, factorize_keys, normalize_value
+from calibrate.cleaning import DEFAULT_PLACEHOLDERS, factorize_keys, normalize_value
 from calibrate.errors import DataError
 
 __all__ = [
@@ -374,10 +374,8 @@ def infer_attributes(
         present = factorized.codes >= 0
         n_present = int(present.sum())
         if factorized.placeholder_rows:
-            spelled = sorted({s for s in series.dropna().astype(str).str.strip().unique()
-                              if normalize_value(s, placeholders=()) in {normalize_value(p, ()) for p in placeholders} and s})
-            notes.append(CleaningNote(column, "placeholders", f"{', '.join(repr(s) for s in spelled[:5])} read as missing",
-                                      factorized.placeholder_rows))
+            spelled = ", ".join(repr(s) for s in factorized.placeholder_spellings[:5])
+            notes.append(CleaningNote(column, "placeholders", f"{spelled} read as missing", factorized.placeholder_rows))
         if n_present == 0:
             reason = ("empty trailing column: every line ends with a delimiter"
                       if column == last_column and _TRAILING_COLUMN.match(str(column)) else "all values missing")
@@ -385,7 +383,7 @@ def infer_attributes(
             continue
         n_keys = len(factorized.keys)
         if n_keys == 1 and n_present == n_rows:
-            only = display_labels(factorized.raw_by_key)[factorized.keys[0]]
+            only = factorized.labels[0]
             excluded.append(LeftOut(column, f"constant: every lead has the same value ({only!r})"))
             continue
         numbers = None
@@ -404,7 +402,7 @@ def infer_attributes(
             excluded.append(LeftOut(column, "date/time column: dates are not scored (pass date_column= to record the period)"))
             continue
 
-        merged = {k: v for k, v in factorized.raw_by_key.items() if len(v) > 1}
+        merged = factorized.merged
         if merged and numbers is None:
             examples = "; ".join("/".join(sorted(v)[:3]) for v in list(merged.values())[:3])
             rows = sum(sum(v.values()) - max(v.values()) for v in merged.values())
@@ -429,11 +427,10 @@ def infer_attributes(
             specs.append(spec)
             continue
 
-        counts = np.bincount(factorized.codes[present], minlength=n_keys)
-        labels = display_labels(factorized.raw_by_key)
-        order = sorted(range(n_keys), key=lambda i: (-counts[i], labels[factorized.keys[i]]))
-        kept = [labels[factorized.keys[i]] for i in order if counts[i] >= min_support]
-        pooled = sorted(labels[factorized.keys[i]] for i in order if counts[i] < min_support)
+        counts, labels = factorized.counts, factorized.labels
+        order = sorted(range(n_keys), key=lambda i: (-counts[i], labels[i]))
+        kept = [labels[i] for i in order if counts[i] >= min_support]
+        pooled = sorted(labels[i] for i in order if counts[i] < min_support)
         if not kept:
             excluded.append(LeftOut(column, f"no value reaches the minimum support of {min_support} leads ({n_keys} distinct values)"))
             continue

@@ -20,9 +20,11 @@ Examples
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -33,7 +35,6 @@ __all__ = [
     "normalize_value",
     "factorize_keys",
     "FactorizedKeys",
-    "display_labels",
 ]
 
 #: Values that mean "left blank" in CRM exports (compared after normalisation).
@@ -51,8 +52,20 @@ DEFAULT_PLACEHOLDERS: tuple[str, ...] = (
 )
 
 
-def _placeholder_keys(placeholders: Iterable[str]) -> frozenset[str]:
-    return frozenset(normalize_value(p, placeholders=()) or "" for p in placeholders)
+_WHITESPACE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=64)
+def _placeholder_keys(placeholders: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_text_key(str(p)) for p in placeholders)
+
+
+def _text_key(text: str) -> str:
+    return _WHITESPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
+
+
+def _number_key(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
 
 
 def normalize_value(value: object, placeholders: Iterable[str] = DEFAULT_PLACEHOLDERS) -> str | None:
@@ -88,13 +101,22 @@ def normalize_value(value: object, placeholders: Iterable[str] = DEFAULT_PLACEHO
     elif isinstance(value, (float, np.floating)):
         if np.isnan(value):
             return None
-        text = str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
+        text = _number_key(value)
     else:
-        text = unicodedata.normalize("NFKC", str(value))
-        text = " ".join(text.split()).casefold()
+        text = _text_key(str(value))
     if placeholders and text in _placeholder_keys(tuple(placeholders)):
         return None
     return text
+
+
+def _keys_of_uniques(uniques: np.ndarray) -> list[str | None]:
+    """Keys of distinct values, by the fastest path their type allows."""
+    kind = pd.api.types.infer_dtype(uniques, skipna=True)
+    if kind == "string":
+        return [_text_key(u) for u in uniques]
+    if kind in ("integer", "floating", "mixed-integer-float", "decimal"):
+        return [None if pd.isna(u) else _number_key(float(u)) for u in uniques]
+    return [normalize_value(u, placeholders=()) for u in uniques]
 
 
 @dataclass(frozen=True)
@@ -107,20 +129,35 @@ class FactorizedKeys:
         One int64 per row: an index into ``keys``, or -1 for missing.
     keys : list of str
         Distinct normalised keys, in order of first appearance.
-    raw_by_key : dict
-        For each key, the distinct raw spellings seen and how many rows each had.
+    labels : list of str
+        For each key, its most frequent spelling (ties: the smallest), the
+        label shown to people.
+    counts : numpy.ndarray
+        Rows per key.
+    merged : dict
+        For keys spelled several ways, each spelling and its row count.
     placeholder_rows : int
-        Rows that held a non-empty placeholder (such as ``Select``) now missing.
+        Rows that held a spelled-out placeholder (such as ``Select``), now missing.
+    placeholder_spellings : list of str
+        The distinct placeholders met, as spelled in the data.
     """
 
     codes: np.ndarray
     keys: list[str]
-    raw_by_key: dict[str, dict[str, int]]
+    labels: list[str]
+    counts: np.ndarray
+    merged: dict[str, dict[str, int]]
     placeholder_rows: int
+    placeholder_spellings: list[str]
+
+    @property
+    def label_of(self) -> dict[str, str]:
+        """Display label of every key."""
+        return dict(zip(self.keys, self.labels))
 
 
 def factorize_keys(values: pd.Series, placeholders: Sequence[str] = DEFAULT_PLACEHOLDERS) -> FactorizedKeys:
-    """Factorise a column by normalised key in one vectorised pass.
+    """Factorise a column by normalised key, working on its distinct values only.
 
     Parameters
     ----------
@@ -136,30 +173,39 @@ def factorize_keys(values: pd.Series, placeholders: Sequence[str] = DEFAULT_PLAC
     Examples
     --------
     >>> import pandas as pd
-    >>> f = factorize_keys(pd.Series(["Google", "google", "Select", "Bing"]))
-    >>> f.codes.tolist(), f.keys, f.placeholder_rows
-    ([0, 0, -1, 1], ['google', 'bing'], 1)
+    >>> f = factorize_keys(pd.Series(["Google", "google", "Select", "Bing", "Google"]))
+    >>> f.codes.tolist(), f.keys, f.labels, f.placeholder_rows
+    ([0, 0, -1, 1, 0], ['google', 'bing'], ['Google', 'Bing'], 1)
     """
     raw_codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    counts = np.bincount(raw_codes[raw_codes >= 0], minlength=len(uniques))
+    uniques = np.asarray(uniques, dtype=object)
+    raw_counts = np.bincount(raw_codes[raw_codes >= 0], minlength=len(uniques))
+    keys = _keys_of_uniques(uniques)
     pkeys = _placeholder_keys(tuple(placeholders))
-    key_index: dict[str, int] = {}
-    raw_by_key: dict[str, dict[str, int]] = {}
-    unique_to_key = np.full(len(uniques) + 1, -1, dtype=np.int64)  # last slot: NA sentinel
-    placeholder_rows = 0
-    for i, raw in enumerate(uniques):  # distinct values only, not rows
-        key = normalize_value(raw, placeholders=())
-        if key is None or key in pkeys:
-            if key:  # a spelled-out placeholder, not an empty cell
-                placeholder_rows += int(counts[i])
-            continue
-        code = key_index.setdefault(key, len(key_index))
-        unique_to_key[i] = code
-        spelled = str(raw).strip() if not isinstance(raw, (float, np.floating)) else key
-        spellings = raw_by_key.setdefault(key, {})
-        spellings[spelled] = spellings.get(spelled, 0) + int(counts[i])
-    codes = unique_to_key[raw_codes]  # -1 stays -1 through the sentinel slot
-    return FactorizedKeys(codes=codes, keys=list(key_index), raw_by_key=raw_by_key, placeholder_rows=placeholder_rows)
+    is_placeholder = np.array([k is not None and k in pkeys for k in keys], dtype=bool)
+    spelled_out = is_placeholder & np.array([bool(k) for k in keys], dtype=bool)
+    key_array = np.array(keys, dtype=object)
+    key_array[is_placeholder] = None
+    key_codes, key_uniques = pd.factorize(key_array, use_na_sentinel=True)
+    codes = np.append(key_codes, -1).astype(np.int64)[raw_codes]  # the NA sentinel -1 picks the appended -1
+
+    spellings = pd.DataFrame({
+        "key": key_codes,
+        "spelled": [u.strip() if isinstance(u, str) else k for u, k in zip(uniques, keys)],
+        "rows": raw_counts,
+    })
+    spellings = spellings[spellings["key"] >= 0].groupby(["key", "spelled"], as_index=False, sort=False)["rows"].sum()
+    ranked = spellings.assign(neg=-spellings["rows"]).sort_values(["key", "neg", "spelled"], kind="stable")
+    first = ranked.drop_duplicates("key")
+    labels = first.set_index("key")["spelled"].reindex(range(len(key_uniques))).tolist()
+    counts = np.bincount(codes[codes >= 0], minlength=len(key_uniques))
+    several = spellings[spellings.duplicated("key", keep=False)]
+    merged = {str(key_uniques[k]): dict(zip(g["spelled"], g["rows"].astype(int))) for k, g in several.groupby("key")}
+    return FactorizedKeys(
+        codes=codes, keys=[str(k) for k in key_uniques], labels=labels, counts=counts, merged=merged,
+        placeholder_rows=int(raw_counts[spelled_out].sum()),
+        placeholder_spellings=sorted({str(u).strip() for u in uniques[spelled_out]}),
+    )
 
 
 def normalize_keys(values: pd.Series, placeholders: Sequence[str] = DEFAULT_PLACEHOLDERS) -> pd.Series:
@@ -174,14 +220,3 @@ def normalize_keys(values: pd.Series, placeholders: Sequence[str] = DEFAULT_PLAC
     factorized = factorize_keys(values, placeholders)
     lookup = np.array(factorized.keys + [None], dtype=object)
     return pd.Series(lookup[factorized.codes], index=values.index, dtype=object)
-
-
-def display_labels(raw_by_key: dict[str, dict[str, int]]) -> dict[str, str]:
-    """Pick one label per key: its most frequent spelling (ties: the smallest).
-
-    Examples
-    --------
-    >>> display_labels({"google": {"Google": 40, "google": 3}})
-    {'google': 'Google'}
-    """
-    return {key: min(spellings.items(), key=lambda kv: (-kv[1], kv[0]))[0] for key, spellings in raw_by_key.items()}

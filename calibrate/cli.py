@@ -77,7 +77,7 @@ def _parse_bins(specs: Sequence[str]) -> dict[str, list[float]]:
 
 @app.command()
 def fit(
-    data: Annotated[Path, typer.Argument(help="Lead export: CSV, Parquet or Excel.")],
+    data: Annotated[Path, typer.Argument(metavar="DATA", help="Lead export: CSV, Parquet or Excel.")],
     target: Annotated[str, typer.Option("--target", "-t", help="The outcome column.")],
     positive: Annotated[list[str] | None, typer.Option("--positive", "-p", help="Outcome value meaning customer (repeatable).")] = None,
     exclude_outcome: Annotated[list[str] | None, typer.Option("--exclude-outcome", "-x", help="Outcome value of undecided leads to leave out (repeatable).")] = None,
@@ -125,8 +125,8 @@ def fit(
 
 @app.command()
 def score(
-    config: Annotated[Path, typer.Argument(help="A scoring config written by 'calibrate fit'.")],
-    data: Annotated[Path, typer.Argument(help="Leads to score: CSV, Parquet or Excel.")],
+    config: Annotated[Path, typer.Argument(metavar="CONFIG", help="A scoring config written by 'calibrate fit'.")],
+    data: Annotated[Path, typer.Argument(metavar="DATA", help="Leads to score: CSV, Parquet or Excel.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the scored leads (CSV).")],
     score_column: Annotated[str, typer.Option(help="Name of the score column added.")] = "score",
     band_column: Annotated[str, typer.Option(help="Name of the band column added.")] = "band",
@@ -152,7 +152,7 @@ def score(
 
 
 @app.command()
-def validate(config: Annotated[Path, typer.Argument(help="A scoring config file.")]) -> None:
+def validate(config: Annotated[Path, typer.Argument(metavar="CONFIG", help="A scoring config file.")]) -> None:
     """Check a config against the schema and its own consistency."""
     from calibrate.config import ScoringConfig
 

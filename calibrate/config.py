@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 import yaml
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
 
 from calibrate.attributes import AttributeSpec, CategoricalSpec, NumericSpec
 from calibrate.cleaning import normalize_value
@@ -145,12 +146,17 @@ def _validate(document: Any) -> None:
         raise ConfigError(f"unknown schema_version {version!r}: this calibrate reads version {SCHEMA_VERSION}; "
                           "use the calibrate release that wrote the config, or refit it")
     validator = Draft202012Validator(config_schema())
-    errors = sorted(validator.iter_errors(document), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    errors = list(validator.iter_errors(document))
     if errors:
-        error = errors[0]
+        # best_match descends into oneOf branches, so a bad `points` inside an attribute is named
+        # as such instead of "attribute 0 is not valid under any of the given schemas".
+        error = best_match(errors)
+        while error.context:
+            error = best_match(error.context)
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        message = error.message if len(error.message) <= 200 else error.message[:200] + "..."
         more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-        raise ConfigError(f"config does not match schema version {SCHEMA_VERSION} at {where}: {error.message}{more}")
+        raise ConfigError(f"config does not match schema version {SCHEMA_VERSION} at {where}: {message}{more}")
     _check_semantics(document)
 
 
@@ -211,7 +217,13 @@ class ScoringConfig:
 
     @classmethod
     def loads(cls, text: str) -> ScoringConfig:
-        """Parse a config from YAML or JSON text (JSON is YAML)."""
+        """Parse a config from YAML or JSON text."""
+        if text.lstrip().startswith("{"):
+            # JSON proper: YAML 1.1 would read exponent numbers such as 1e-05 as strings.
+            try:
+                return cls(json.loads(text))
+            except json.JSONDecodeError as exc:
+                raise ConfigError(f"config is not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
         try:
             document = yaml.safe_load(text)
         except yaml.YAMLError as exc:

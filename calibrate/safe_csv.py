@@ -50,6 +50,8 @@ def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for name in out.columns:
         column = out[name]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            column = column.astype(object)
         if pd.api.types.is_object_dtype(column.dtype) or pd.api.types.is_string_dtype(column.dtype):
             out[name] = _neutralize_column(column)
     header = [("'" + c) if isinstance(c, str) and c.startswith(_FORMULA_START) else c for c in out.columns]
@@ -57,8 +59,12 @@ def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write ``frame`` as UTF-8 CSV (comma, ``\\n``), formulas neutralised."""
+    """Write ``frame`` as UTF-8 CSV (comma, CRLF as RFC 4180 says), formulas neutralised.
+
+    With CRLF line ends the csv writer quotes any cell holding a lone carriage
+    return, which would otherwise split a row in two when read back.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    neutralize_formulas(frame).to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    neutralize_formulas(frame).to_csv(path, index=False, lineterminator="\r\n", encoding="utf-8")
     return path

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from calibrate.cleaning import DEFAULT_PLACEHOLDERS, display_labels, factorize_keys, normalize_value
+from calibrate.cleaning import DEFAULT_PLACEHOLDERS, factorize_keys, normalize_value
 from calibrate.errors import DataError
 
 __all__ = ["Outcome", "resolve_target", "suggest_columns"]
@@ -155,8 +155,7 @@ def resolve_target(
                         f"(columns: {_quote_values([str(c) for c in frame.columns], 8)})")
     factorized = factorize_keys(frame[target], placeholders)
     keys = [_canonical_number(k) for k in factorized.keys]
-    labels_by_raw_key = display_labels(factorized.raw_by_key)
-    label = {k: labels_by_raw_key[raw] for k, raw in zip(keys, factorized.keys)}
+    label = dict(zip(keys, factorized.labels))
     codes = factorized.codes
     n_rows = len(frame)
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from calibrate.cleaning import display_labels, factorize_keys, normalize_keys, normalize_value
+from calibrate.cleaning import factorize_keys, normalize_keys, normalize_value
 from calibrate.errors import DataError
 from calibrate.target import resolve_target
 
@@ -33,12 +33,29 @@ def test_factorize_keys_merges_spellings_and_counts_placeholders() -> None:
     assert f.keys == ["google", "bing"]
     assert f.codes.tolist() == [0, 0, 0, 1, -1, -1, -1, -1]
     assert f.placeholder_rows == 2  # "Select" and "N/A"; empty cells are not placeholders spelled out
-    assert f.raw_by_key["google"] == {"Google": 2, "google": 1}
-    assert display_labels(f.raw_by_key) == {"google": "Google", "bing": "Bing"}
+    assert f.placeholder_spellings == ["N/A", "Select"]
+    assert f.merged == {"google": {"Google": 2, "google": 1}}
+    assert f.labels == ["Google", "Bing"] and f.counts.tolist() == [3, 1]
 
 
 def test_display_label_ties_are_deterministic() -> None:
-    assert display_labels({"x": {"b": 2, "B": 2}}) == {"x": "B"}
+    assert factorize_keys(pd.Series(["b", "B", "B", "b"])).labels == ["B"]
+    assert factorize_keys(pd.Series(["B", "b", "b", "B"])).labels == ["B"]
+
+
+@pytest.mark.parametrize("values", [
+    pd.Series(["Ａ b", "a\u00a0B", " a\tb ", "x"], dtype=object),
+    pd.Series(["Ａ b", "a\u00a0B", " a\tb ", "x"], dtype="str"),
+    pd.Series([1, 2.0, 2.5, None], dtype=object),
+    pd.Series([1.0, 2.0, 1e20, np.nan]),
+    pd.Series([True, False, True]),
+    pd.Series(["1", 1, "x", 2.5, None], dtype=object),
+])
+def test_vectorised_keys_equal_scalar_keys(values: pd.Series) -> None:
+    # The column path (fitting, scoring) and the scalar path (config values) must agree.
+    f = factorize_keys(values, placeholders=())
+    lookup = np.array(f.keys + [None], dtype=object)
+    assert lookup[f.codes].tolist() == [normalize_value(v, placeholders=()) for v in values]
 
 
 def test_normalize_keys_keeps_index() -> None:

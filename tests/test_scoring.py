@@ -1,0 +1,450 @@
+"""Tests of calibrate.scoring: applying a config to leads, checked against an independent re-implementation."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+
+from calibrate import Calibrator
+from calibrate.config import DEFAULT_BANDS, ScoringConfig
+from calibrate.datasets import make_leads
+from calibrate.errors import DataError, UnseenLevelWarning
+from calibrate.scoring import assign_bands, score_leads
+
+FIT_ARGS = {"target": "stage", "positive": ["Closed Won"], "exclude": ["Open"]}
+
+
+@pytest.fixture(scope="module")
+def config() -> ScoringConfig:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return Calibrator().fit(make_leads(3000, seed=1), **FIT_ARGS).config_
+
+
+@pytest.fixture(scope="module")
+def distinct_config(config: ScoringConfig) -> ScoringConfig:
+    """The fitted config with every rule given its own non-zero points (and a base), so that
+    any mix-up of levels, bins, other, missing or unseen changes the score."""
+    rng = np.random.default_rng(2024)
+    document = config.to_dict()
+    document["scale"]["base_points"] = 7
+    for attribute in document["attributes"]:
+        rules = list(attribute.get("levels", [])) + list(attribute.get("bins", []))
+        if "other" in attribute:
+            rules.append(attribute["other"])
+        rules += [attribute["missing"], attribute["unseen"]]
+        values = rng.choice(np.r_[-200:0, 1:201], size=len(rules), replace=False)
+        for rule, value in zip(rules, values):
+            rule["points"] = int(value)
+    return ScoringConfig(document)
+
+
+@pytest.fixture(scope="module")
+def leads() -> pd.DataFrame:
+    return make_leads(250, seed=9)
+
+
+def score_quietly(config: ScoringConfig, frame: pd.DataFrame, **kwargs) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnseenLevelWarning)
+        return config.score(frame, **kwargs)
+
+
+# --------------------------------------------------------------------------- #
+# An independent scorer written from the config document and its documentation
+# --------------------------------------------------------------------------- #
+
+
+def _key(value) -> str | None:
+    """nfkc-trim-collapse-casefold; whole floats lose their .0; None for missing."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, (float, np.floating)):
+        if math.isnan(value):
+            return None
+        return str(int(value)) if float(value).is_integer() else repr(float(value))
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    return " ".join(unicodedata.normalize("NFKC", str(value)).split()).casefold()
+
+
+def _points_of(attribute: dict, value, placeholders: set[str]) -> int:
+    key = _key(value)
+    if key is None or key in placeholders:
+        return attribute["missing"]["points"]
+    if attribute["kind"] == "categorical":
+        for level in attribute["levels"]:
+            if _key(level["value"]) == key:
+                return level["points"]
+        other = attribute.get("other", {"values": []})
+        if any(_key(v) == key for v in other["values"]):
+            return other["points"]
+        return attribute["unseen"]["points"]
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        x = float(value)
+    else:
+        try:
+            x = float(key)
+        except ValueError:
+            return attribute["unseen"]["points"]
+    if math.isnan(x):
+        return attribute["missing"]["points"]
+    for b in attribute["bins"]:
+        if (b["lower"] is None or b["lower"] <= x) and (b["upper"] is None or x < b["upper"]):
+            return b["points"]
+    raise AssertionError(f"{x} falls in no bin of {attribute['name']}")
+
+
+def expected_scores(config: ScoringConfig, frame: pd.DataFrame) -> np.ndarray:
+    document = config.to_dict()
+    assert document["cleaning"]["normalization"] == "nfkc-trim-collapse-casefold"
+    placeholders = {_key(p) for p in document["cleaning"]["placeholders"]}
+    base = document["scale"].get("base_points", 0)
+    out = []
+    for _, row in frame.iterrows():
+        out.append(base + sum(_points_of(a, row[a["name"]], placeholders) for a in document["attributes"]))
+    return np.array(out, dtype=np.int64)
+
+
+def expected_bands(config: ScoringConfig, scores: np.ndarray) -> list[str]:
+    bands = config.bands
+    names = []
+    for s in scores:
+        names.append(next(b["name"] for b in bands if "max" not in b or s < b["max"]))
+    return names
+
+
+def messy_frame(config: ScoringConfig, base: pd.DataFrame) -> pd.DataFrame:
+    """``base`` with case/space variants, placeholders, numbers as text, NaN, bin edges and unseen text."""
+    document = config.to_dict()
+    frame = base.copy().astype(object)
+    n = len(frame)
+    rng = np.random.default_rng(5)
+    row = 0
+    for attribute in document["attributes"]:
+        name = attribute["name"]
+        if attribute["kind"] == "categorical":
+            values = [level["value"] for level in attribute["levels"]] + attribute.get("other", {}).get("values", [])
+            variants = []
+            for v in values[:4]:
+                variants += [v.upper(), f"  {v.lower()} ", v.swapcase(), v.replace(" ", "   ")]
+            variants += ["N/A", "Select", "", "  ", "unknown", "-", "NULL", None, np.nan, "Aerospace", "zzz"]
+        else:
+            edges = [b["upper"] for b in attribute["bins"][:-1]]
+            variants = []
+            for e in edges:
+                variants += [e, e - 1, e - 0.5, str(e), f" {e} ", f"{float(e)}", e + 0.25]
+            variants += [-5, 10**9, "1e9", "-3", "N/A", "", "Select", None, np.nan, float("nan"), "lots", "12abc"]
+        for v in variants:
+            frame.at[frame.index[row % n], name] = v
+            row += int(rng.integers(1, 4))
+    return frame
+
+
+def test_independent_reimplementation_on_clean_data(distinct_config, leads):
+    scored = score_quietly(distinct_config, leads)
+    expected = expected_scores(distinct_config, leads)
+    np.testing.assert_array_equal(scored["score"].to_numpy(), expected)
+    assert scored["band"].tolist() == expected_bands(distinct_config, expected)
+
+
+def test_independent_reimplementation_on_messy_data(distinct_config, leads):
+    frame = messy_frame(distinct_config, leads)
+    scored = score_quietly(distinct_config, frame)
+    expected = expected_scores(distinct_config, frame)
+    mismatch = np.flatnonzero(scored["score"].to_numpy() != expected)
+    assert mismatch.size == 0, frame.iloc[mismatch[:5]].to_dict("records")
+    assert scored["band"].tolist() == expected_bands(distinct_config, expected)
+
+
+def test_independent_reimplementation_with_fitted_points(config, leads):
+    frame = messy_frame(config, leads)
+    scored = score_quietly(config, frame)
+    np.testing.assert_array_equal(scored["score"].to_numpy(), expected_scores(config, frame))
+
+
+def test_scores_are_non_trivial(distinct_config, leads):
+    """Guard for the tests above: the distinct config spreads the scores."""
+    scores = score_quietly(distinct_config, leads)["score"]
+    assert scores.nunique() > 100
+
+
+def test_case_and_space_variants_score_like_the_level(distinct_config, leads):
+    document = distinct_config.to_dict()
+    attribute = next(a for a in document["attributes"] if a["name"] == "industry")
+    level = attribute["levels"][0]
+    frame = pd.concat([leads.iloc[[0]]] * 4, ignore_index=True)
+    frame["industry"] = [level["value"], level["value"].upper(), f"  {level['value'].lower()}  ", level["value"].swapcase()]
+    scores = score_quietly(distinct_config, frame)["score"]
+    assert scores.nunique() == 1
+
+
+def test_numbers_as_text_score_like_numbers(distinct_config, leads):
+    bins = next(a for a in distinct_config.to_dict()["attributes"] if a["name"] == "employees")["bins"]
+    edge = bins[1]["lower"]
+    frame = pd.concat([leads.iloc[[0]]] * 5, ignore_index=True).astype({"employees": object})
+    frame["employees"] = [edge, str(edge), f" {edge} ", f"{float(edge)}", float(edge)]
+    scores = score_quietly(distinct_config, frame)["score"]
+    assert scores.nunique() == 1
+
+
+def test_placeholders_and_nan_score_as_missing(distinct_config, leads):
+    document = distinct_config.to_dict()
+    industry = next(a for a in document["attributes"] if a["name"] == "industry")
+    frame = pd.concat([leads.iloc[[0]]] * 8, ignore_index=True).astype({"industry": object})
+    frame["industry"] = ["N/A", "Select", "", "  ", "unknown", "-", None, np.nan]
+    scored = score_quietly(distinct_config, frame)
+    assert scored["score"].nunique() == 1
+    reference = frame.iloc[[0]].copy()
+    reference["industry"] = industry["levels"][0]["value"]
+    diff = int(scored["score"].iloc[0]) - int(score_quietly(distinct_config, reference)["score"].iloc[0])
+    assert diff == industry["missing"]["points"] - industry["levels"][0]["points"]
+
+
+# --------------------------------------------------------------------------- #
+# Shape of the output
+# --------------------------------------------------------------------------- #
+
+
+def test_rows_order_and_original_columns_are_preserved(config, leads):
+    frame = leads.copy()
+    frame.index = pd.Index([f"row{i}" for i in range(len(frame))][::-1])
+    before = frame.copy()
+    scored = score_quietly(config, frame)
+    assert len(scored) == len(frame)
+    assert list(scored.columns) == [*frame.columns, "score", "band"]
+    assert scored.index.equals(frame.index)
+    assert_frame_equal(scored[list(frame.columns)], frame)
+    assert_frame_equal(frame, before)  # input not modified
+    assert pd.api.types.is_integer_dtype(scored["score"])
+    assert set(scored["band"]) <= {b["name"] for b in config.bands}
+
+
+def test_row_order_is_kept_per_row(distinct_config, leads):
+    shuffled = leads.sample(frac=1.0, random_state=1)
+    a = score_quietly(distinct_config, leads)
+    b = score_quietly(distinct_config, shuffled)
+    assert_frame_equal(b, a.loc[shuffled.index])
+
+
+def test_shuffled_columns_and_extra_columns(distinct_config, leads):
+    reference = score_quietly(distinct_config, leads)
+    rng = np.random.default_rng(3)
+    columns = list(leads.columns)
+    rng.shuffle(columns)
+    shuffled = leads[columns]
+    scored = score_quietly(distinct_config, shuffled)
+    assert list(scored.columns) == [*columns, "score", "band"]
+    np.testing.assert_array_equal(scored["score"].to_numpy(), reference["score"].to_numpy())
+
+    extra = leads.assign(notes="call back", priority=np.arange(len(leads)))
+    extra.insert(0, "crm_owner", "alice")
+    scored = score_quietly(distinct_config, extra)
+    assert list(scored.columns) == [*extra.columns, "score", "band"]
+    assert_frame_equal(scored[list(extra.columns)], extra)
+    np.testing.assert_array_equal(scored["score"].to_numpy(), reference["score"].to_numpy())
+
+
+def test_only_the_attribute_columns_are_needed(distinct_config, leads):
+    minimal = leads[distinct_config.attributes]
+    np.testing.assert_array_equal(score_quietly(distinct_config, minimal)["score"].to_numpy(),
+                                  score_quietly(distinct_config, leads)["score"].to_numpy())
+
+
+def test_deterministic(distinct_config, leads):
+    frame = messy_frame(distinct_config, leads)
+    assert_frame_equal(score_quietly(distinct_config, frame), score_quietly(distinct_config, frame))
+
+
+def test_score_leads_function_equals_method(config, leads):
+    assert_frame_equal(score_quietly(config, leads), _score_leads_quietly(config, leads))
+
+
+def _score_leads_quietly(config, frame):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnseenLevelWarning)
+        return score_leads(config, frame)
+
+
+def test_empty_frame(config, leads):
+    scored = config.score(leads.iloc[:0])
+    assert len(scored) == 0
+    assert list(scored.columns) == [*leads.columns, "score", "band"]
+
+
+# --------------------------------------------------------------------------- #
+# Unseen values and out-of-range numbers
+# --------------------------------------------------------------------------- #
+
+
+def test_unseen_values_get_unseen_points_and_a_warning(config):
+    clean = make_leads(200, seed=7, messy=False)
+    document = config.to_dict()
+    placeholders = {_key(p) for p in document["cleaning"]["placeholders"]}
+    industry = next(a for a in document["attributes"] if a["name"] == "industry")
+    employees = next(a for a in document["attributes"] if a["name"] == "employees")
+    frame = clean.copy().astype({"industry": object, "employees": object})
+    industry_rows, employee_rows = [0, 3, 10, 11, 50], [5, 6, 7]
+    frame.loc[industry_rows, "industry"] = "Aerospace"
+    frame.loc[employee_rows, "employees"] = "lots"
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        before = config.score(clean)["score"].to_numpy()
+        caught.clear()
+        after = config.score(frame)["score"].to_numpy()
+    unseen = [w for w in caught if issubclass(w.category, UnseenLevelWarning)]
+    assert len(unseen) == 1
+    message = str(unseen[0].message)
+    assert re.search(r"\bindustry\b\D*\b5\b", message), message
+    assert re.search(r"\bemployees\b\D*\b3\b", message), message
+    assert "Aerospace" in message and "lots" in message
+
+    assert industry["unseen"]["points"] == 0 and employees["unseen"]["points"] == 0
+    for i in industry_rows:
+        assert after[i] - before[i] == 0 - _points_of(industry, clean.loc[i, "industry"], placeholders)
+    for i in employee_rows:
+        assert after[i] - before[i] == 0 - _points_of(employees, clean.loc[i, "employees"], placeholders)
+    untouched = np.setdiff1d(np.arange(len(frame)), industry_rows + employee_rows)
+    np.testing.assert_array_equal(after[untouched], before[untouched])
+
+
+def test_unseen_points_are_used_when_non_zero(distinct_config, leads):
+    document = distinct_config.to_dict()
+    industry = next(a for a in document["attributes"] if a["name"] == "industry")
+    frame = pd.concat([leads.iloc[[0]]] * 2, ignore_index=True).astype({"industry": object})
+    frame["industry"] = [industry["levels"][0]["value"], "Aerospace"]
+    with pytest.warns(UnseenLevelWarning, match=r"industry"):
+        scores = distinct_config.score(frame)["score"].to_numpy()
+    assert scores[1] - scores[0] == industry["unseen"]["points"] - industry["levels"][0]["points"]
+
+
+def test_no_warning_when_everything_was_seen(config):
+    clean = make_leads(200, seed=7, messy=False)
+    frame = clean[config.attributes].copy()
+    # Keep only values that the config knows, so no warning is due.
+    document = config.to_dict()
+    for attribute in document["attributes"]:
+        if attribute["kind"] == "categorical":
+            known = {_key(level["value"]) for level in attribute["levels"]}
+            known |= {_key(v) for v in attribute.get("other", {}).get("values", [])}
+            frame = frame[frame[attribute["name"]].map(lambda v: _key(v) is None or _key(v) in known)]
+    assert len(frame) > 50
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnseenLevelWarning)
+        config.score(frame)
+
+
+@pytest.mark.parametrize("value, which", [(10**9, -1), (-5, 0), ("1000000000", -1), ("-5", 0), (float("inf"), -1)])
+def test_numbers_outside_all_bins_fall_in_the_open_end_bins(distinct_config, leads, value, which):
+    document = distinct_config.to_dict()
+    employees = next(a for a in document["attributes"] if a["name"] == "employees")
+    bins = employees["bins"]
+    assert bins[0]["lower"] is None and bins[-1]["upper"] is None
+    inside = bins[which]["upper"] - 1 if which == 0 else bins[which]["lower"] + 1
+    frame = pd.concat([leads.iloc[[0]]] * 2, ignore_index=True).astype({"employees": object})
+    frame["employees"] = [inside, value]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnseenLevelWarning)
+        scores = distinct_config.score(frame)["score"].to_numpy()
+    assert scores[0] == scores[1]
+
+
+def test_bin_edges_are_left_closed(distinct_config, leads):
+    document = distinct_config.to_dict()
+    employees = next(a for a in document["attributes"] if a["name"] == "employees")
+    bins = employees["bins"]
+    edge = bins[1]["lower"]
+    frame = pd.concat([leads.iloc[[0]]] * 3, ignore_index=True)
+    frame["employees"] = [str(edge - 1), str(edge), "N/A"]
+    scores = score_quietly(distinct_config, frame)["score"].to_numpy()
+    missing = employees["missing"]["points"]
+    assert scores[0] - scores[2] == bins[0]["points"] - missing
+    assert scores[1] - scores[2] == bins[1]["points"] - missing
+
+
+# --------------------------------------------------------------------------- #
+# Errors and output column names
+# --------------------------------------------------------------------------- #
+
+
+def test_missing_column_is_named(config, leads):
+    with pytest.raises(DataError, match=r"industry"):
+        config.score(leads.drop(columns=["industry"]))
+
+
+def test_missing_column_suggests_a_close_name(config, leads):
+    with pytest.raises(DataError, match=r"\['industry'\].*did you mean 'Industry'"):
+        config.score(leads.rename(columns={"industry": "Industry"}))
+
+
+def test_input_with_score_column_is_refused(config, leads):
+    with pytest.raises(DataError, match=r"'score'"):
+        config.score(leads.assign(score=1))
+    with pytest.raises(DataError, match=r"'band'"):
+        config.score(leads.assign(band="x"))
+
+
+def test_custom_output_column_names(config, leads):
+    frame = leads.assign(score=1, band="x")
+    scored = score_quietly(config, frame, score_column="lead_score", band_column="lead_band")
+    assert list(scored.columns) == [*frame.columns, "lead_score", "lead_band"]
+    assert (scored["score"] == 1).all() and (scored["band"] == "x").all()
+    reference = score_quietly(config, leads)
+    np.testing.assert_array_equal(scored["lead_score"].to_numpy(), reference["score"].to_numpy())
+    assert scored["lead_band"].tolist() == reference["band"].tolist()
+
+
+def test_score_column_only(config, leads):
+    scored = score_quietly(config, leads, score_column="lead_score")
+    assert list(scored.columns)[-2:] == ["lead_score", "band"]
+
+
+def test_not_a_dataframe(config):
+    with pytest.raises(DataError, match=r"DataFrame"):
+        config.score([{"industry": "Software"}])
+
+
+# --------------------------------------------------------------------------- #
+# Bands
+# --------------------------------------------------------------------------- #
+
+
+def test_assign_bands_boundaries_with_default_bands():
+    bands = [dict(b) for b in DEFAULT_BANDS]
+    scores = np.array([-500, -1, 0, 39, 40, 41, 99, 100, 101, 10**6])
+    assert assign_bands(scores, bands).tolist() == [
+        "cold", "cold", "cold", "cold", "warm", "warm", "warm", "hot", "hot", "hot"]
+
+
+def test_assign_bands_custom_bands():
+    bands = [{"name": "a", "max": -10}, {"name": "b", "max": 0}, {"name": "c", "max": 25}, {"name": "d"}]
+    scores = np.array([-11, -10, -1, 0, 24, 25, 26])
+    assert assign_bands(scores, bands).tolist() == ["a", "b", "b", "c", "c", "d", "d"]
+
+
+def test_assign_bands_single_band():
+    assert assign_bands(np.array([-5, 0, 500]), [{"name": "all"}]).tolist() == ["all", "all", "all"]
+
+
+@pytest.mark.parametrize("base, band", [(39, "cold"), (40, "warm"), (99, "warm"), (100, "hot"), (101, "hot")])
+def test_threshold_score_is_hot(config, leads, base, band):
+    """End to end: all points zero, base_points fixes every score."""
+    assert config.threshold == 100
+    document = config.to_dict()
+    document["scale"]["base_points"] = base
+    for attribute in document["attributes"]:
+        for rule in [*attribute.get("levels", []), *attribute.get("bins", []), attribute["missing"], attribute["unseen"]]:
+            rule["points"] = 0
+        if "other" in attribute:
+            attribute["other"]["points"] = 0
+    scored = score_quietly(ScoringConfig(document), leads.head(20))
+    assert (scored["score"] == base).all()
+    assert (scored["band"] == band).all()
