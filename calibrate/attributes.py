@@ -31,7 +31,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from calibrate.cleaning import DEFAULT_PLACEHOLDERS, factorize_keys, normalize_value
+from calibrate.cleaning import DEFAULT_PLACEHOLDERS, FactorizedKeys, factorize_keys, normalize_value
 from calibrate.errors import DataError
 
 __all__ = [
@@ -177,8 +177,9 @@ class NumericSpec:
 AttributeSpec = CategoricalSpec | NumericSpec
 
 
-def to_numbers(values: pd.Series, placeholders: Sequence[str] = DEFAULT_PLACEHOLDERS) -> tuple[np.ndarray, np.ndarray]:
-    """Parse a column as float64.
+def to_numbers(values: pd.Series, placeholders: Sequence[str] = DEFAULT_PLACEHOLDERS,
+               factorized: FactorizedKeys | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Parse a column as float64 (``factorized``: its keys, when already computed).
 
     Returns
     -------
@@ -190,7 +191,7 @@ def to_numbers(values: pd.Series, placeholders: Sequence[str] = DEFAULT_PLACEHOL
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         return numbers, np.zeros(len(values), dtype=bool)
-    factorized = factorize_keys(values, placeholders)
+    factorized = factorized or factorize_keys(values, placeholders)
     parsed = pd.to_numeric(pd.Series(factorized.keys, dtype=object), errors="coerce").to_numpy(dtype=float)
     lookup = np.append(parsed, np.nan)
     numbers = lookup[factorized.codes]
@@ -300,6 +301,17 @@ def _merge_small_bins(values: np.ndarray, edges: list[float], min_support: int) 
     return edges
 
 
+def _is_text_key_column(series: pd.Series, n_rows: int) -> bool:
+    """A text column whose raw values are all distinct (ids, e-mails): known without normalising them."""
+    if n_rows < 20 or not (pd.api.types.is_string_dtype(series.dtype) or pd.api.types.is_object_dtype(series.dtype)):
+        return False
+    if series.nunique(dropna=False) != n_rows:
+        return False
+    sample = series.head(200).dropna()
+    return len(sample) > 0 and pd.api.types.infer_dtype(sample, skipna=True) == "string" and \
+        pd.isna(pd.to_numeric(sample, errors="coerce")).any()
+
+
 def _is_date_like(keys: Sequence[str]) -> bool:
     sample = keys[:200]
     return bool(sample) and sum(bool(_DATE_LIKE.match(k)) for k in sample) >= 0.95 * len(sample)
@@ -370,6 +382,9 @@ def infer_attributes(
         if pd.api.types.is_datetime64_any_dtype(series.dtype):
             excluded.append(LeftOut(column, "date/time column: dates are not scored (pass date_column= to record the period)"))
             continue
+        if _is_text_key_column(series, n_rows):
+            excluded.append(LeftOut(column, f"identifier-like: every value is unique ({n_rows} rows)"))
+            continue
         factorized = factorize_keys(series, placeholders)
         present = factorized.codes >= 0
         n_present = int(present.sum())
@@ -388,7 +403,7 @@ def infer_attributes(
             continue
         numbers = None
         if column not in categorical:
-            numbers, unparseable = to_numbers(series, placeholders)
+            numbers, unparseable = to_numbers(series, placeholders, factorized)
             if unparseable.any():
                 numbers = None
         is_integer = numbers is not None and bool(np.all(np.mod(numbers[~np.isnan(numbers)], 1) == 0))

@@ -415,7 +415,8 @@ class Calibrator:
                        "excluded": outcome.excluded},
             "training": training,
             "method": {"name": self.method, "alpha": float(self.alpha), "correction": self.correction,
-                       "min_support": int(self.min_support), "points_per_lift": _num(self.points_per_lift),
+                       "min_support": int(self.min_support), "points_per_lift": _num(int(self.points_per_lift) if float(self.points_per_lift).is_integer()
+                                               else float(self.points_per_lift)),
                        "confidence": float(self.confidence), "n_bins": int(self.n_bins)},
             "cleaning": {"placeholders": list(self.placeholders), "normalization": "nfkc-trim-collapse-casefold"},
             "scale": {"base_points": 0, "threshold": int(self.threshold), "bands": [dict(b) for b in self.bands]},

@@ -90,6 +90,8 @@ def fit(
     points_per_lift: Annotated[float, typer.Option(help="Points per unit of lift above the baseline.")] = 50.0,
     threshold: Annotated[int, typer.Option(help="Sales-ready score.")] = 100,
     date_column: Annotated[str | None, typer.Option(help="Date column recording the training period.")] = None,
+    placeholder: Annotated[list[str] | None, typer.Option("--placeholder", help="Another value meaning blank (repeatable).")] = None,
+    no_default_placeholders: Annotated[bool, typer.Option("--no-default-placeholders", help="Use only the --placeholder values.")] = False,
     sep: Annotated[str | None, typer.Option(help="CSV delimiter (detected when omitted).")] = None,
     encoding: Annotated[str | None, typer.Option(help="Text encoding (detected when omitted).")] = None,
     sheet: Annotated[str | None, typer.Option(help="Excel sheet name (the first when omitted).")] = None,
@@ -100,14 +102,16 @@ def fit(
 ) -> None:
     """Fit points from historical leads and write a scoring config."""
     from calibrate.calibrator import Calibrator
+    from calibrate.cleaning import DEFAULT_PLACEHOLDERS
     from calibrate.io import read_leads
     from calibrate.safe_csv import write_csv
     from calibrate.summary import format_fit_summary
 
     with _reported_warnings():
         frame = read_leads(data, sep=sep, encoding=encoding, sheet=sheet)
+        placeholders = [*([] if no_default_placeholders else DEFAULT_PLACEHOLDERS), *(placeholder or [])]
         cal = Calibrator(method, alpha=alpha, min_support=min_support, n_bins=n_bins, bins=_parse_bins(bins or []),
-                         points_per_lift=points_per_lift, threshold=threshold)
+                         points_per_lift=points_per_lift, threshold=threshold, placeholders=placeholders)
         cal.fit(frame, target, positive=positive or None, exclude=exclude_outcome or (), drop=drop or (),
                 date_column=date_column)
     written = cal.config_.save(output)
@@ -127,7 +131,8 @@ def fit(
 def score(
     config: Annotated[Path, typer.Argument(metavar="CONFIG", help="A scoring config written by 'calibrate fit'.")],
     data: Annotated[Path, typer.Argument(metavar="DATA", help="Leads to score: CSV, Parquet or Excel.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the scored leads (CSV).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the scored leads: .csv (for people: "
+                                         "formulas neutralised) or .parquet (for systems: values as they are).")],
     score_column: Annotated[str, typer.Option(help="Name of the score column added.")] = "score",
     band_column: Annotated[str, typer.Option(help="Name of the band column added.")] = "band",
     sep: Annotated[str | None, typer.Option(help="CSV delimiter (detected when omitted).")] = None,
@@ -144,7 +149,11 @@ def score(
     with _reported_warnings():
         frame = read_leads(data, sep=sep, encoding=encoding, sheet=sheet)
         scored = scoring.score(frame, score_column=score_column, band_column=band_column)
-    write_csv(scored, output)
+    if output.suffix.lower() in (".parquet", ".pq"):
+        output.parent.mkdir(parents=True, exist_ok=True)
+        scored.to_parquet(output, index=False)
+    else:
+        write_csv(scored, output)
     if not quiet:
         counts = scored[band_column].value_counts()
         bands = ", ".join(f"{b['name']} {int(counts.get(b['name'], 0)):,}" for b in scoring.bands)

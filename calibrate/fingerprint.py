@@ -32,9 +32,8 @@ def data_fingerprint(frame: pd.DataFrame) -> str:
     """
     columns = sorted(map(str, frame.columns))
     renamed = frame.set_axis([str(c) for c in frame.columns], axis=1)[columns]
-    # Hash the text of every cell so the result does not hang on pandas' dtype choices (str vs object).
-    as_text = renamed.astype(object).where(renamed.notna(), None).astype(str)
-    row_hashes = np.sort(pd.util.hash_pandas_object(as_text, index=False).to_numpy())
+    # Text hashes alike whether pandas holds it as "str" or object, so the reader's dtype choice is moot.
+    row_hashes = np.sort(pd.util.hash_pandas_object(renamed, index=False).to_numpy())
     digest = hashlib.sha256()
     digest.update("\x1f".join(columns).encode("utf-8"))
     digest.update(row_hashes.astype("<u8").tobytes())

@@ -353,3 +353,57 @@ def test_module_entry_point_exit_status(fitted, workdir):
     assert bad.stderr.splitlines() == [line for line in bad.stderr.splitlines() if line.startswith("error: ")]
     assert len(bad.stderr.splitlines()) == 1
     assert bad.stdout == ""
+
+
+def test_placeholder_options_change_what_counts_as_blank(workdir):
+    import pandas as pd
+
+    from calibrate import ScoringConfig
+    from calibrate.cli import main
+
+    frame = pd.DataFrame({"budget": (["none"] * 60) + (["high"] * 60) + (["low"] * 60), "won": [0, 1, 0] * 60})
+    data = workdir / "placeholders.csv"
+    frame.to_csv(data, index=False)
+    for extra, missing_leads in (([], 0), (["--placeholder", "None"], 60)):
+        config = workdir / f"placeholders{len(extra)}.yaml"
+        assert main(["fit", str(data), "--target", "won", "--output", str(config), "--quiet", *extra]) == 0
+        attribute = ScoringConfig.load(config).to_dict()["attributes"][0]
+        assert attribute["missing"]["leads"] == missing_leads
+    config = workdir / "no_defaults.yaml"
+    frame.loc[:5, "budget"] = "Select"
+    frame.to_csv(data, index=False)
+    assert main(["fit", str(data), "--target", "won", "--output", str(config), "--quiet", "--no-default-placeholders",
+                 "--min-support", "5"]) == 0
+    values = [level["value"] for level in ScoringConfig.load(config).to_dict()["attributes"][0]["levels"]]
+    assert "Select" in values
+
+
+def test_score_to_parquet_keeps_values_as_they_are(fitted, leads_csv, workdir):
+    import pandas as pd
+
+    from calibrate.cli import main
+
+    frame = pd.read_csv(leads_csv, dtype=str, keep_default_na=False).head(50)
+    frame.loc[0, "job_title"] = '=HYPERLINK("http://x","y")'
+    data = workdir / "formula.csv"
+    frame.to_csv(data, index=False)
+    out = workdir / "scored.parquet"
+    assert main(["score", str(fitted["config"]), str(data), "--output", str(out), "--quiet"]) == 0
+    scored = pd.read_parquet(out)
+    assert len(scored) == 50 and scored.loc[0, "job_title"] == '=HYPERLINK("http://x","y")'
+    assert list(scored.columns[-2:]) == ["score", "band"]
+
+
+def test_cli_and_python_api_write_the_same_config(workdir, leads_csv):
+    from calibrate import Calibrator, read_leads
+    from calibrate.cli import main
+
+    config = workdir / "same.yaml"
+    assert main(["fit", str(leads_csv), "--target", "stage", "--positive", "Closed Won", "--exclude-outcome", "Open",
+                 "--output", str(config), "--quiet"]) == 0
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        api = Calibrator().fit(read_leads(leads_csv), target="stage", positive=["Closed Won"], exclude=["Open"])
+    assert config.read_text(encoding="utf-8") == api.config_.to_yaml()
