@@ -13,57 +13,45 @@ True
 
 from __future__ import annotations
 
-import math
 import os
 import warnings
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from calibrate import __version__
-from calibrate.attributes import AttributeSpec, CleaningNote, LeftOut, NumericSpec, infer_attributes
+from calibrate.attributes import AttributeSpec, CleaningNote, LeftOut, infer_attributes
 from calibrate.cleaning import DEFAULT_PLACEHOLDERS
-from calibrate.config import DEFAULT_BANDS, SCHEMA_VERSION, ScoringConfig
+from calibrate.config import ScoringConfig
 from calibrate.counting import count_levels
 from calibrate.errors import DataError, LeakageWarning, SmallSampleWarning
+from calibrate.evaluate import calibration_edges, evaluate_scores, holdout_split
 from calibrate.fingerprint import data_fingerprint
+from calibrate.fitting import PointsResult, PointsSettings, derive_points, resolve_shrinkage, scores_from_points
+from calibrate.grading import (
+    BAND_STYLES,
+    ENGAGEMENT_LABELS,
+    FIT_LABELS,
+    THRESHOLD_RULES,
+    assign_grades,
+    assign_groups,
+    grade_edges,
+    grade_matrix,
+    make_bands,
+    sla_table,
+)
 from calibrate.io import read_leads
-from calibrate.points import DEFAULT_POINTS_PER_LIFT, METHODS, lift_points
 from calibrate.scoring import assign_bands
+from calibrate.selection import cramers_v_matrix, detect_leakage, select_attributes
 from calibrate.stats import CORRECTIONS, Baseline, attribute_statistics, baseline_rate, level_statistics
 from calibrate.target import Outcome, resolve_target, suggest_columns
 
-__all__ = ["Calibrator"]
+__all__ = ["Calibrator", "METHODS"]
 
-_SIGNIFICANT_DIGITS = 6
-
-
-def _num(value: Any) -> float | int | None:
-    """A JSON/YAML-safe number rounded to 6 significant digits (None for NaN)."""
-    if value is None:
-        return None
-    if isinstance(value, (bool, np.bool_)):
-        raise TypeError("booleans are not numbers here")
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    value = float(value)
-    if not math.isfinite(value):
-        return None
-    return float(f"{value:.{_SIGNIFICANT_DIGITS}g}")
-
-
-def _created_at(created_at: str | datetime | None) -> str | None:
-    if isinstance(created_at, datetime):
-        return created_at.isoformat()
-    if created_at is not None:
-        return str(created_at)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return datetime.fromtimestamp(int(epoch), tz=UTC).isoformat()
-    return None
+#: Point methods: see :mod:`calibrate.fitting`.
+METHODS = ("lift", "log_odds", "logistic")
 
 
 class Calibrator:
@@ -71,11 +59,17 @@ class Calibrator:
 
     Parameters
     ----------
-    method : {"lift"}
-        How evidence becomes points; see :mod:`calibrate.points`.
+    method : {"lift", "log_odds", "logistic"}
+        How evidence becomes points. ``lift``: the classic rule,
+        ``points_per_lift × (lift − 1)``. ``log_odds``: ``points_to_double_odds
+        / ln 2 × ln(odds ratio against the baseline)`` (weight of evidence), so
+        summed points map to odds. ``logistic``: an L2-regularised logistic
+        regression over all attribute levels at once, so overlapping
+        attributes share credit; coefficients scaled the same way, intercept
+        folded into the base score. ``lift`` and ``log_odds`` give points only
+        to levels whose q-value is below ``alpha``.
     alpha : float
-        False-discovery rate: levels get points only when their q-value is
-        below it.
+        False-discovery rate for giving a level points (``lift``, ``log_odds``).
     correction : {"fdr_bh", "fdr_by", "bonferroni", "holm", "none"}
         Multiple-testing correction across all levels of all attributes.
     min_support : int
@@ -84,53 +78,112 @@ class Calibrator:
     n_bins : int
         Quantile bins per numeric attribute (fewer when values repeat).
     bins : mapping of column to edges, optional
-        Explicit interior bin edges per numeric column, e.g.
-        ``{"employees": [10, 21, 51]}`` for 1–9, 10–20, 21–50, 51+.
+        Explicit interior bin edges, e.g. ``{"employees": [10, 21, 51]}``.
     categorical : sequence of str
         Numeric-looking columns to treat as categories.
     placeholders : sequence of str
         Values meaning blank (compared without case or surrounding spaces).
     points_per_lift : float
-        Points for one unit of lift above the baseline (``lift`` method).
+        Points for one unit of lift (``lift``).
+    points_to_double_odds : float
+        Points that double the odds (``log_odds``, ``logistic``).
+    C : float
+        Inverse regularisation strength of ``logistic`` (scikit-learn's ``C``).
+    shrinkage : {"auto", "none", "beta_binomial", "pseudo_count"}
+        Shrink close rates toward the baseline before deriving points;
+        ``auto`` is ``beta_binomial`` for ``log_odds`` and ``none`` otherwise.
+    pseudo_count : float
+        Prior strength in leads for ``shrinkage="pseudo_count"``.
+    rounding : {"auto", "nearest", "rank"}
+        Integer rounding: ``rank`` adjusts levels by ±1 where that keeps the
+        ranking of leads closer to the unrounded score; ``auto`` is
+        ``nearest`` for ``lift`` and ``rank`` otherwise.
+    monotone : sequence of str
+        Numeric attributes whose bin points must rise or fall steadily
+        (weighted isotonic regression; the direction is read from the data).
+    attribute_cap : int, optional
+        Largest points (in absolute value) one attribute may give.
+    total_cap : int, optional
+        Scores are clipped to ``[-total_cap, total_cap]`` (CRMs cap at 100 or 500).
     threshold : int
         The sales-ready score.
-    bands : sequence of mappings
-        Score bands in order, each ``{"name": ..., "max": ...}`` with ``max``
-        exclusive; the last has no ``max``.
+    threshold_rule : {"fixed", "share", "target_rate", "capacity"}
+        How the sales-ready cut is placed: ``fixed`` keeps the scale as the
+        method gives it; the others rescale the points so that the cut chosen
+        by ``threshold_value`` (a share of leads, a target close rate, or the
+        leads per period sales can take, with ``leads_per_period``) lands on
+        ``threshold``.
+    threshold_value : float, optional
+        The rule's value: 0.1 for the top 10 %, 0.3 for a 30 % close rate, 50
+        leads a week of capacity.
+    leads_per_period : float, optional
+        Leads arriving per period, for ``threshold_rule="capacity"``.
+    band_style : {"heat", "letters", "rag", "yes_no"}
+        Band names: cold/warm/hot, A–F, red/amber/green or no/yes.
+    bands : sequence of mappings, optional
+        Explicit bands ``{"name": ..., "max": ...}`` (``max`` exclusive; the
+        last has none); overrides ``band_style``.
+    groups : mapping of attribute to "fit" or "engagement", optional
+        Overrides of the groups inferred from attribute names.
+    sla : mapping of cell to text, optional
+        Follow-up SLA per fit × engagement cell (``A1`` ... ``D4``).
+    grades : bool
+        Compute fit (A–D) and engagement (1–4) grades and their matrix.
+    max_attributes : int, optional
+        Keep at most this many attributes, strongest information value first.
+    redundancy_bound : float
+        Drop an attribute whose Cramér's V with a stronger kept one exceeds this.
+    leakage : {"exclude", "keep"}
+        Attributes that look recorded after the outcome or separate customers
+        almost perfectly raise a ``LeakageWarning``; ``exclude`` leaves them out.
+    leakage_iv : float
+        Information value above which an attribute is a leakage suspect.
+    holdout : float, optional
+        Share of leads held out to backtest the config (the latest leads when a
+        date column is given, a stratified random share otherwise). The points
+        are fitted on the other leads; the config stores the held-out
+        calibration table and metrics. ``None`` fits on all leads.
+    random_state : int
+        Seed of the random holdout split.
     confidence : float
         Level of the confidence intervals.
-    leakage_iv : float
-        Attributes with a larger information value raise a ``LeakageWarning``:
-        values that predict this well are usually filled in after the outcome
-        (Siddiqi calls IV above 0.5 "suspicious"; 1.0 keeps false alarms rare).
     created_at : str or datetime, optional
-        Timestamp written into the config; by default none (or
-        ``SOURCE_DATE_EPOCH`` when set), so configs are reproducible.
+        Timestamp written into the config; none by default (or
+        ``SOURCE_DATE_EPOCH``), so configs are reproducible.
 
     Attributes
     ----------
     outcome_ : Outcome
-        The resolved target and the rows left out.
+        The resolved target over all rows and the rows left out.
+    train_ : numpy.ndarray
+        Mask over the decided leads: the leads the points were fitted on.
     baseline_ : Baseline
-        Overall close rate with its interval.
+        Close rate of the training leads with its interval.
     specs_ : list of AttributeSpec
-        The attributes and their levels or bins.
+        The attributes scored.
     left_out_ : list of LeftOut
-        Columns not used, with the reason.
+        Columns not used, with the reason (including leakage and selection).
     notes_ : list of CleaningNote
         Placeholders read as missing, labels merged, values pooled, bins made.
-    counts_ : pandas.DataFrame
-        Leads and customers per ``(attribute, level)``.
-    stats_ : pandas.DataFrame
-        Per-level statistics and points.
+    counts_, stats_ : pandas.DataFrame
+        Per ``(attribute, level)``: counts; statistics, shrunk rate and points.
     attribute_stats_ : pandas.DataFrame
-        Per-attribute association test and information value.
+        Per attribute: association test and information value.
+    selection_ : pandas.DataFrame
+        Why each attribute was kept or dropped.
+    leakage_ : pandas.DataFrame
+        Leakage suspects and the reasons.
     points_ : pandas.Series
         Integer points per ``(attribute, level)``.
-    leakage_suspects_ : list of str
-        Attributes whose information value exceeds ``leakage_iv``.
+    base_points_ : int
+        Points every lead starts with.
+    groups_ : dict
+        Fit or engagement group of every attribute.
     training_scores_ : numpy.ndarray
-        In-sample score of each training lead.
+        Score of each training lead.
+    backtest_ : dict or None
+        Held-out metrics (AUC with interval, gains, calibration, above/below
+        the threshold), when ``holdout`` is set.
     config_ : ScoringConfig
         The scoring config.
 
@@ -153,11 +206,31 @@ class Calibrator:
         bins: Mapping[str, Sequence[float]] | None = None,
         categorical: Sequence[str] = (),
         placeholders: Sequence[str] = DEFAULT_PLACEHOLDERS,
-        points_per_lift: float = DEFAULT_POINTS_PER_LIFT,
+        points_per_lift: float = 50,
+        points_to_double_odds: float = 40,
+        C: float = 1.0,
+        shrinkage: str = "auto",
+        pseudo_count: float = 20.0,
+        rounding: str = "auto",
+        monotone: Sequence[str] = (),
+        attribute_cap: int | None = None,
+        total_cap: int | None = None,
         threshold: int = 100,
-        bands: Sequence[Mapping[str, Any]] = DEFAULT_BANDS,
-        confidence: float = 0.95,
+        threshold_rule: str = "fixed",
+        threshold_value: float | None = None,
+        leads_per_period: float | None = None,
+        band_style: str = "heat",
+        bands: Sequence[Mapping[str, Any]] | None = None,
+        groups: Mapping[str, str] | None = None,
+        sla: Mapping[str, str] | None = None,
+        grades: bool = True,
+        max_attributes: int | None = None,
+        redundancy_bound: float = 0.9,
+        leakage: str = "exclude",
         leakage_iv: float = 1.0,
+        holdout: float | None = 0.25,
+        random_state: int = 0,
+        confidence: float = 0.95,
         created_at: str | datetime | None = None,
     ) -> None:
         self.method = method
@@ -169,33 +242,85 @@ class Calibrator:
         self.categorical = categorical
         self.placeholders = placeholders
         self.points_per_lift = points_per_lift
+        self.points_to_double_odds = points_to_double_odds
+        self.C = C
+        self.shrinkage = shrinkage
+        self.pseudo_count = pseudo_count
+        self.rounding = rounding
+        self.monotone = monotone
+        self.attribute_cap = attribute_cap
+        self.total_cap = total_cap
         self.threshold = threshold
+        self.threshold_rule = threshold_rule
+        self.threshold_value = threshold_value
+        self.leads_per_period = leads_per_period
+        self.band_style = band_style
         self.bands = bands
-        self.confidence = confidence
+        self.groups = groups
+        self.sla = sla
+        self.grades = grades
+        self.max_attributes = max_attributes
+        self.redundancy_bound = redundancy_bound
+        self.leakage = leakage
         self.leakage_iv = leakage_iv
+        self.holdout = holdout
+        self.random_state = random_state
+        self.confidence = confidence
         self.created_at = created_at
+
+    def get_params(self) -> dict[str, Any]:
+        """The constructor parameters (scikit-learn style)."""
+        import inspect
+
+        return {name: getattr(self, name) for name in inspect.signature(type(self)).parameters}
 
     # ------------------------------------------------------------------ checks
     def _check_parameters(self) -> None:
-        if self.method not in METHODS:
-            raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
-        if not 0 < self.alpha < 1:
-            raise ValueError(f"alpha must be between 0 and 1, got {self.alpha!r}")
-        if not 0 < self.confidence < 1:
-            raise ValueError(f"confidence must be between 0 and 1, got {self.confidence!r}")
-        if self.correction not in CORRECTIONS:
-            raise ValueError(f"correction must be one of {CORRECTIONS}, got {self.correction!r}")
+        choices = {"method": METHODS, "correction": CORRECTIONS, "threshold_rule": THRESHOLD_RULES,
+                   "band_style": BAND_STYLES, "leakage": ("exclude", "keep"),
+                   "shrinkage": ("auto", "none", "beta_binomial", "pseudo_count"),
+                   "rounding": ("auto", "nearest", "rank")}
+        for name, allowed in choices.items():
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"{name} must be one of {tuple(allowed)}, got {getattr(self, name)!r}")
+        for name in ("alpha", "confidence"):
+            if not 0 < getattr(self, name) < 1:
+                raise ValueError(f"{name} must be between 0 and 1, got {getattr(self, name)!r}")
+        if self.holdout is not None and not 0 < self.holdout < 1:
+            raise ValueError(f"holdout must be a share between 0 and 1 (e.g. 0.25) or None, got {self.holdout!r}")
         if int(self.min_support) < 1:
             raise ValueError(f"min_support must be a positive count of leads, got {self.min_support!r}")
         if int(self.n_bins) < 1:
             raise ValueError(f"n_bins must be at least 1, got {self.n_bins!r}")
-        if not self.leakage_iv > 0:
-            raise ValueError(f"leakage_iv must be positive, got {self.leakage_iv!r}")
-        if not self.points_per_lift > 0:
-            raise ValueError(f"points_per_lift must be positive, got {self.points_per_lift!r}")
-        bands = list(self.bands)
-        if not bands or "max" in bands[-1] or any("max" not in b for b in bands[:-1]):
-            raise ValueError("bands: every band but the last needs a 'max'; the last has none")
+        for name in ("points_per_lift", "points_to_double_odds", "C", "leakage_iv", "pseudo_count"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be positive, got {getattr(self, name)!r}")
+        if self.threshold_rule != "fixed" and self.threshold_value is None:
+            raise ValueError(f"threshold_rule={self.threshold_rule!r} needs threshold_value= (a share such as 0.1, "
+                             "a close rate such as 0.3, or leads per period sales can take)")
+        if self.bands is not None:
+            bands = list(self.bands)
+            if not bands or "max" in bands[-1] or any("max" not in b for b in bands[:-1]):
+                raise ValueError("bands: every band but the last needs a 'max'; the last has none")
+        if self.max_attributes is not None and int(self.max_attributes) < 1:
+            raise ValueError(f"max_attributes must be at least 1, got {self.max_attributes!r}")
+
+    @property
+    def bands_(self) -> list[dict[str, Any]]:
+        """The bands in force: explicit ``bands`` or those of ``band_style``."""
+        if self.bands is not None:
+            return [dict(b) for b in self.bands]
+        return make_bands(self.band_style, int(self.threshold))
+
+    def _settings(self) -> PointsSettings:
+        return PointsSettings(
+            method=self.method, alpha=self.alpha, points_per_lift=float(self.points_per_lift),
+            points_to_double_odds=float(self.points_to_double_odds), C=float(self.C),
+            shrinkage=resolve_shrinkage(self.shrinkage, self.method), pseudo_count=float(self.pseudo_count),
+            monotone=tuple(self.monotone), attribute_cap=self.attribute_cap, threshold=int(self.threshold),
+            threshold_rule=self.threshold_rule, threshold_value=self.threshold_value,
+            leads_per_period=self.leads_per_period,
+            rounding=("nearest" if self.method == "lift" else "rank") if self.rounding == "auto" else self.rounding)
 
     # ------------------------------------------------------------------ fit
     def fit(
@@ -225,7 +350,8 @@ class Calibrator:
         drop : sequence of str
             Columns not to use (e.g. fields filled in by sales after contact).
         date_column : str, optional
-            A date column giving the training period recorded in the config.
+            A date column: records the training period and makes the holdout
+            the latest leads.
 
         Returns
         -------
@@ -239,75 +365,164 @@ class Calibrator:
         unknown = [c for c in [*drop, *([date_column] if date_column else [])] if c not in frame.columns]
         if unknown:
             raise DataError(f"column(s) {unknown} not in the data{suggest_columns(str(unknown[0]), frame.columns)}")
+        unknown = [c for c in [*self.monotone, *(self.groups or {})] if c not in frame.columns]
+        if unknown:
+            raise DataError(f"monotone/groups name column(s) {unknown} not in the data"
+                            f"{suggest_columns(str(unknown[0]), frame.columns)}")
         outcome = resolve_target(frame, target, positive=positive, exclude=exclude, placeholders=self.placeholders)
-        rows = frame.loc[outcome.keep]
+        decided_rows = frame.loc[outcome.keep]
+        period = self._period(decided_rows, date_column)
+        if self.holdout is not None:
+            dates = decided_rows[date_column] if date_column else None
+            # Keyed on row content, so the same leads are held out whatever the order of the rows.
+            keys = pd.util.hash_pandas_object(decided_rows[sorted(decided_rows.columns, key=str)], index=False).to_numpy()
+            train, test = holdout_split(len(decided_rows), outcome.y, dates=dates, test_size=self.holdout,
+                                        seed=self.random_state, row_keys=keys)
+            self.split_: str = (f"time: the latest {self.holdout:.0%} of leads by {date_column} held out" if date_column
+                                else f"stratified random: {self.holdout:.0%} of leads held out (seed {self.random_state})")
+        else:
+            train, test = np.ones(outcome.leads, dtype=bool), None
+            self.split_ = "none: fitted on all leads"
+        rows, y = decided_rows.loc[train], outcome.y[train]
 
+        self.outcome_: Outcome = outcome
+        self.train_: np.ndarray = train
+        self.n_rows_: int = len(frame)
+        self.target_: str = target
+        self.fingerprint_: str = data_fingerprint(frame)
+        self.period_: dict[str, str] | None = period
+        self.baseline_: Baseline = baseline_rate(len(y), int(y.sum()), self.confidence)
         decided = {target: "the target (outcome) column"}
         decided.update({c: "dropped by the user" for c in drop if c != target})
         if date_column:
             decided[date_column] = "the date column (records the training period)"
+        self._fit_attributes(rows, y, decided)
+        self._fit_points(y)
+        self._fit_grades(y)
+        self.backtest_: dict[str, Any] | None = None
+        self.config_: ScoringConfig = ScoringConfig(self._document())
+        if test is not None:
+            self._backtest(decided_rows.loc[test], outcome.y[test])
+            self.config_ = ScoringConfig(self._document())
+        return self
+
+    def _fit_attributes(self, rows: pd.DataFrame, y: np.ndarray, decided: Mapping[str, str]) -> None:
         specs, left_out, notes = infer_attributes(
             rows, min_support=self.min_support, n_bins=self.n_bins, bins=self.bins, categorical=self.categorical,
-            placeholders=self.placeholders, left_out=decided,
-        )
+            placeholders=self.placeholders, left_out=decided)
         if not specs:
-            reasons = "; ".join(f"{o.column}: {o.reason}" for o in left_out if o.column != target)
+            reasons = "; ".join(f"{o.column}: {o.reason}" for o in left_out if o.column != self.target_)
             raise DataError(f"no usable attribute is left to score ({reasons or 'the data has only the target column'}); "
                             "add attribute columns or lower min_support")
+        counts, codes = count_levels(rows, specs, y)
+        stats = level_statistics(counts[["leads", "customers"]], confidence=self.confidence,
+                                 correction=self.correction, min_support=self.min_support)
+        stats.insert(0, "level_kind", counts.loc[stats.index, "level_kind"])
+        attribute_stats = attribute_statistics(counts[["leads", "customers"]])
 
-        counts, codes = count_levels(rows, specs, outcome.y)
+        leakage = detect_leakage(attribute_stats, stats, iv_bound=self.leakage_iv)
+        handling = ("left out (pass leakage='keep', CLI --keep-leaky, to use it)" if self.leakage == "exclude"
+                    else "kept because leakage='keep'")
+        for _, suspect in leakage.iterrows():
+            warnings.warn(f"attribute {suspect['attribute']!r} looks like it leaks the outcome ({suspect['reason']}): "
+                          f"fields filled in after contact learn the answer instead of predicting it; {handling}",
+                          LeakageWarning, stacklevel=4)
+        excluded = ({row["attribute"]: f"leakage suspect: {row['reason']}" for _, row in leakage.iterrows()}
+                    if self.leakage == "exclude" else {})
+        names = [spec.name for spec in specs]
+        cramers_v = None
+        if self.redundancy_bound < 1 and len(specs) > 1:
+            cramers_v = cramers_v_matrix({n: codes[n] for n in names}, {s.name: len(s.level_labels) for s in specs},
+                                         seed=self.random_state)
+        selection = select_attributes(attribute_stats.loc[names], cramers_v, max_attributes=self.max_attributes,
+                                      redundancy_bound=self.redundancy_bound, alpha=self.alpha, exclude=excluded)
+        kept = set(selection.loc[selection["selected"], "attribute"])
+        dropped = {row["attribute"]: row["reason"].removeprefix("dropped: ")
+                   for _, row in selection.iterrows() if not row["selected"]}
+        specs = [spec for spec in specs if spec.name in kept]
+        if not specs:
+            raise DataError("every attribute was left out (" + "; ".join(f"{k}: {v}" for k, v in dropped.items())
+                            + "); pass leakage='keep' or raise max_attributes")
+        order = {c: i for i, c in enumerate(rows.columns)}
+        left_out = sorted([*left_out, *(LeftOut(a, r) for a, r in dropped.items())], key=lambda o: order[o.column])
+        names = [spec.name for spec in specs]
+        counts = counts.loc[names]
         stats = level_statistics(counts[["leads", "customers"]], confidence=self.confidence,
                                  correction=self.correction, min_support=self.min_support)
         stats.insert(0, "level_kind", counts.loc[stats.index, "level_kind"])
         stats["significant"] = stats["q_value"] < self.alpha
-        points = lift_points(stats, alpha=self.alpha, points_per_lift=self.points_per_lift)
-        stats["points"] = points
 
-        self.outcome_: Outcome = outcome
-        self.n_rows_: int = len(frame)
-        self.baseline_: Baseline = baseline_rate(outcome.leads, outcome.customers, self.confidence)
         self.specs_: list[AttributeSpec] = specs
         self.left_out_: list[LeftOut] = left_out
         self.notes_: list[CleaningNote] = notes
         self.counts_: pd.DataFrame = counts
         self.stats_: pd.DataFrame = stats
-        self.attribute_stats_: pd.DataFrame = attribute_statistics(counts[["leads", "customers"]])
-        self.points_: pd.Series = points
-        self.training_scores_: np.ndarray = self._in_sample_scores(codes)
-        self.period_: dict[str, str] | None = self._period(rows, date_column)
-        self.fingerprint_: str = data_fingerprint(frame)
-        small = stats[stats["small_support"] & (stats["level_kind"] != "unseen")]
+        self.attribute_stats_: pd.DataFrame = attribute_stats
+        self.leakage_: pd.DataFrame = leakage
+        self.leakage_suspects_: list[str] = leakage["attribute"].astype(str).tolist()
+        self.selection_: pd.DataFrame = selection
+        self._codes = {name: codes[name] for name in names}
+        small = stats[stats["small_support"]]
         if len(small):
             examples = ", ".join(f"{a}={lvl!r} ({n})" for (a, lvl), n in small["leads"].head(3).items())
             warnings.warn(f"{len(small)} level(s) have fewer than {self.min_support} leads (e.g. {examples}); "
                           "their close rates are uncertain and they score 0 unless the evidence is significant",
-                          SmallSampleWarning, stacklevel=2)
-        self.leakage_suspects_: list[str] = self._leakage_suspects()
-        self.config_: ScoringConfig = ScoringConfig(self._document())
-        return self
+                          SmallSampleWarning, stacklevel=4)
 
-    def _leakage_suspects(self) -> list[str]:
-        """Attributes whose information value exceeds ``leakage_iv``, warned about once each."""
-        suspects = self.attribute_stats_.index[self.attribute_stats_["information_value"] > self.leakage_iv].tolist()
-        for attribute in suspects:
-            levels = self.stats_.loc[attribute]
-            levels = levels[levels["leads"] >= self.min_support]
-            extreme = (levels["close_rate"] - self.baseline_.rate).abs().idxmax() if len(levels) else None
-            example = (f"; {extreme!r} closes at {levels.loc[extreme, 'close_rate']:.1%} of "
-                       f"{int(levels.loc[extreme, 'leads'])} leads" if extreme is not None else "")
-            warnings.warn(f"attribute {attribute!r} predicts the outcome suspiciously well (information value "
-                          f"{self.attribute_stats_.loc[attribute, 'information_value']:.2f}{example}); if it is filled "
-                          f"in after contact (e.g. by sales) it leaks the outcome: drop it (drop=[...], CLI --drop)",
-                          LeakageWarning, stacklevel=3)
-        return [str(a) for a in suspects]
-
-    def _in_sample_scores(self, codes: Mapping[str, np.ndarray]) -> np.ndarray:
-        total = np.zeros(self.outcome_.leads, dtype=np.int64)
+    def _fit_points(self, y: np.ndarray) -> None:
+        result: PointsResult = derive_points(self.specs_, self._codes, y, self.stats_, self._settings())
+        self.points_result_: PointsResult = result
+        self.base_points_: int = result.base
+        by_level = {}
+        raw_by_level = {}
         for spec in self.specs_:
-            per_level = self.points_.reindex(pd.MultiIndex.from_arrays(
-                [[spec.name] * len(spec.level_labels), spec.level_labels])).fillna(0).to_numpy(dtype=np.int64)
-            total += per_level[codes[spec.name]]
-        return total
+            for label, value, raw in zip(spec.level_labels, result.points[spec.name], result.raw_points[spec.name]):
+                by_level[(spec.name, label)] = int(value)
+                raw_by_level[(spec.name, label)] = float(raw)
+        index = pd.MultiIndex.from_tuples(list(by_level), names=["attribute", "level"])
+        self.points_: pd.Series = pd.Series(list(by_level.values()), index=index, name="points", dtype=np.int64)
+        self.stats_["shrunk_rate"] = result.shrunk_rate
+        self.stats_["raw_points"] = pd.Series(raw_by_level).reindex(self.stats_.index).to_numpy()
+        self.stats_["points"] = self.points_.reindex(self.stats_.index).to_numpy()
+        self.training_scores_: np.ndarray = scores_from_points(result.points, self._codes, result.base).astype(np.int64)
+        if self.total_cap is not None:
+            self.training_scores_ = np.clip(self.training_scores_, -self.total_cap, self.total_cap)
+
+    def _group_scores(self) -> dict[str, np.ndarray]:
+        totals = {"fit": np.zeros(len(self.training_scores_), dtype=np.int64),
+                  "engagement": np.zeros(len(self.training_scores_), dtype=np.int64)}
+        for spec in self.specs_:
+            totals[self.groups_[spec.name]] += self.points_result_.points[spec.name][self._codes[spec.name]]
+        return totals
+
+    def _fit_grades(self, y: np.ndarray) -> None:
+        self.groups_: dict[str, str] = assign_groups([s.name for s in self.specs_], self.groups)
+        self.grade_edges_: dict[str, list[float]] | None = None
+        self.grade_matrix_: pd.DataFrame | None = None
+        if not self.grades:
+            return
+        totals = self._group_scores()
+        self.grade_edges_ = {"fit": grade_edges(totals["fit"], 4), "engagement": grade_edges(totals["engagement"], 4)}
+        fit = assign_grades(totals["fit"], self.grade_edges_["fit"], FIT_LABELS)
+        engagement = assign_grades(totals["engagement"], self.grade_edges_["engagement"], ENGAGEMENT_LABELS)
+        self.grade_matrix_ = grade_matrix(y, fit, engagement, confidence=self.confidence)
+        self.grade_source_ = "in_sample"
+
+    def _backtest(self, rows: pd.DataFrame, y: np.ndarray) -> None:
+        """Score the held-out leads with the config, as any scorer would, and measure."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # unseen values are expected on new leads and counted by the scorer
+            scored = self.config_.score(rows)
+        scores = scored["score"].to_numpy()
+        self._test_y, self._test_scores = y, scores
+        edges = calibration_edges(self.training_scores_, n_bands=5)
+        self.backtest_ = evaluate_scores(y, scores, threshold=int(self.threshold), edges=edges,
+                                         confidence=self.confidence)
+        self.backtest_["test_leads"], self.backtest_["test_customers"] = len(y), int(y.sum())
+        if self.grades and "grade" in scored:
+            self.grade_matrix_ = grade_matrix(y, scored["grade"].str[0].to_numpy(), scored["grade"].str[1:].to_numpy(),
+                                              confidence=self.confidence)
+            self.grade_source_ = "holdout"
 
     @staticmethod
     def _period(rows: pd.DataFrame, date_column: str | None) -> dict[str, str] | None:
@@ -318,10 +533,29 @@ class Calibrator:
             raise DataError(f"date column {date_column!r} has no parseable dates; give dates like 2025-01-31")
         return {"column": date_column, "start": dates.min().date().isoformat(), "end": dates.max().date().isoformat()}
 
+    def compare(self, data: pd.DataFrame | str | os.PathLike[str], target: str, *,
+                positive: Sequence[object] | None = None, exclude: Sequence[object] = (), drop: Sequence[str] = (),
+                date_column: str | None = None) -> pd.DataFrame:
+        """Fit every point method on one split and compare them with a reference logistic regression.
+
+        See :func:`calibrate.compare.compare_methods`; this calibrator's
+        parameters apply to every method.
+        """
+        from calibrate.compare import compare_methods
+
+        self._check_parameters()
+        return compare_methods(self, data, target, positive=positive, exclude=exclude, drop=drop,
+                               date_column=date_column)
+
     # ------------------------------------------------------------------ results
     def _check_fitted(self) -> None:
         if not hasattr(self, "training_scores_"):
             raise AttributeError("this Calibrator is not fitted yet; call fit(data, target=...) first")
+
+    @property
+    def training_y_(self) -> np.ndarray:
+        """Outcome of the training leads."""
+        return self.outcome_.y[self.train_]
 
     def summary(self) -> pd.DataFrame:
         """Tidy evidence table: one row per attribute level.
@@ -329,7 +563,8 @@ class Calibrator:
         Columns: ``attribute``, ``level``, ``level_kind``, ``leads``,
         ``customers``, ``close_rate``, ``ci_low``, ``ci_high``, ``lift``,
         ``rate_diff``, ``p_value``, ``test``, ``q_value``, ``small_support``,
-        ``significant``, ``points``. Empty levels are not listed.
+        ``significant``, ``shrunk_rate``, ``raw_points`` (before rounding),
+        ``points``. Empty levels are not listed.
         """
         self._check_fitted()
         return self.stats_.reset_index()
@@ -338,96 +573,46 @@ class Calibrator:
         """In-sample leads, customers, share and close rate at or above the threshold."""
         self._check_fitted()
         above = self.training_scores_ >= self.threshold
-        leads, customers = int(above.sum()), int(self.outcome_.y[above].sum())
+        y = self.training_y_
+        leads, customers = int(above.sum()), int(y[above].sum())
         rate = customers / leads if leads else None
-        return {"leads": leads, "customers": customers, "share_of_leads": leads / self.outcome_.leads,
+        return {"leads": leads, "customers": customers, "share_of_leads": leads / len(y),
                 "close_rate": rate, "lift": rate / self.baseline_.rate if rate is not None else None}
 
     def band_summary(self) -> pd.DataFrame:
         """In-sample leads, customers and close rate per band."""
         self._check_fitted()
-        names = assign_bands(self.training_scores_, list(self.bands))
-        frame = pd.DataFrame({"band": names, "customer": self.outcome_.y})
+        bands = self.bands_
+        names = assign_bands(self.training_scores_, bands)
+        frame = pd.DataFrame({"band": names, "customer": self.training_y_})
         grouped = frame.groupby("band", sort=False)["customer"].agg(["size", "sum"])
-        order = [b["name"] for b in self.bands]
-        grouped = grouped.reindex(order, fill_value=0).rename(columns={"size": "leads", "sum": "customers"})
-        grouped["share_of_leads"] = grouped["leads"] / self.outcome_.leads
+        grouped = grouped.reindex([b["name"] for b in bands], fill_value=0).rename(
+            columns={"size": "leads", "sum": "customers"})
+        grouped["share_of_leads"] = grouped["leads"] / len(self.training_y_)
         grouped["close_rate"] = np.where(grouped["leads"] > 0, grouped["customers"] / grouped["leads"].clip(lower=1), np.nan)
         return grouped
 
+    def threshold_table(self, thresholds: Sequence[int] | None = None) -> pd.DataFrame:
+        """For candidate thresholds: share of leads above, their close rate, share of customers captured.
+
+        Held-out leads when the fit had a holdout, the training leads otherwise.
+        """
+        from calibrate.evaluate import threshold_table
+
+        self._check_fitted()
+        if self.backtest_ is not None:
+            return threshold_table(self._test_y, self._test_scores, thresholds)
+        return threshold_table(self.training_y_, self.training_scores_, thresholds)
+
     # ------------------------------------------------------------------ config
-    def _evidence(self, attribute: str, level: str) -> dict[str, Any]:
-        key = (attribute, level)
-        if key not in self.stats_.index:
-            return {"points": 0, "leads": 0, "customers": 0}
-        row = self.stats_.loc[key]
-        return {
-            "points": int(row["points"]), "leads": int(row["leads"]), "customers": int(row["customers"]),
-            "close_rate": _num(row["close_rate"]), "ci_low": _num(row["ci_low"]), "ci_high": _num(row["ci_high"]),
-            "lift": _num(row["lift"]), "p_value": _num(row["p_value"]), "q_value": _num(row["q_value"]),
-        }
-
-    def _attribute_document(self, spec: AttributeSpec) -> dict[str, Any]:
-        from calibrate.attributes import MISSING, OTHER
-
-        if isinstance(spec, NumericSpec):
-            def edge(x: float | None) -> float | int | None:
-                return int(x) if x is not None and spec.integer and float(x).is_integer() else _num(x)
-
-            bins = [{"lower": edge(lo), "upper": edge(hi), "label": label, **self._evidence(spec.name, label)}
-                    for (lo, hi), label in zip(spec.bounds, spec.labels)]
-            head: dict[str, Any] = {"name": spec.name, "kind": "numeric", "integer": spec.integer, "bins": bins}
-        else:
-            levels = [{"value": value, **self._evidence(spec.name, value)} for value in spec.levels]
-            head = {"name": spec.name, "kind": "categorical", "levels": levels}
-            if spec.other_values:
-                head["other"] = {"values": list(spec.other_values), **self._evidence(spec.name, OTHER)}
-        head["missing"] = self._evidence(spec.name, MISSING)
-        head["unseen"] = {"points": 0}
-        return head
-
     def _document(self) -> dict[str, Any]:
-        outcome, baseline = self.outcome_, self.baseline_
-        training: dict[str, Any] = {
-            "rows": self.n_rows_, "rows_excluded": outcome.excluded_rows, "rows_without_outcome": outcome.missing_rows,
-            "leads": outcome.leads, "customers": outcome.customers, "baseline_rate": _num(baseline.rate),
-            "baseline_ci_low": _num(baseline.ci_low), "baseline_ci_high": _num(baseline.ci_high),
-            "fingerprint": self.fingerprint_,
-        }
-        if self.period_:
-            training["period"] = self.period_
-        bands = self.band_summary()
-        training["score_bands"] = [
-            {"band": str(name), "leads": int(r["leads"]), "customers": int(r["customers"]),
-             "share_of_leads": _num(r["share_of_leads"]), "close_rate": _num(r["close_rate"])}
-            for name, r in bands.iterrows()
-        ]
-        training["above_threshold"] = {k: _num(v) for k, v in self.threshold_summary().items()}
-        document: dict[str, Any] = {
-            "schema_version": SCHEMA_VERSION,
-            "generator": {"name": "calibrate", "version": __version__},
-        }
-        created = _created_at(self.created_at)
-        if created:
-            document["created"] = created
-        document.update({
-            "target": {"column": outcome.column, "positive": outcome.positive, "negative": outcome.negative,
-                       "excluded": outcome.excluded},
-            "training": training,
-            "method": {"name": self.method, "alpha": float(self.alpha), "correction": self.correction,
-                       "min_support": int(self.min_support), "points_per_lift": _num(int(self.points_per_lift) if float(self.points_per_lift).is_integer()
-                                               else float(self.points_per_lift)),
-                       "confidence": float(self.confidence), "n_bins": int(self.n_bins)},
-            "cleaning": {"placeholders": list(self.placeholders), "normalization": "nfkc-trim-collapse-casefold"},
-            "scale": {"base_points": 0, "threshold": int(self.threshold), "bands": [dict(b) for b in self.bands]},
-            "attributes": [self._attribute_document(spec) for spec in self.specs_],
-            "left_out": [{"column": str(o.column), "reason": o.reason} for o in self.left_out_],
-        })
-        return document
+        from calibrate.document import build_document
+
+        return build_document(self)
 
     def __repr__(self) -> str:
         params = f"method={self.method!r}, alpha={self.alpha}, min_support={self.min_support}"
         if not hasattr(self, "config_"):
             return f"Calibrator({params})"
-        return (f"Calibrator({params}) fitted on {self.outcome_.leads} leads: baseline {self.baseline_.rate:.2%}, "
+        return (f"Calibrator({params}) fitted on {len(self.training_y_)} leads: baseline {self.baseline_.rate:.2%}, "
                 f"{len(self.specs_)} attributes, {int((self.points_ != 0).sum())} rules with points")

@@ -75,6 +75,18 @@ def _parse_bins(specs: Sequence[str]) -> dict[str, list[float]]:
     return bins
 
 
+def _pairs(items: Sequence[str] | None, option: str, example: str) -> dict[str, str] | None:
+    if not items:
+        return None
+    pairs = {}
+    for item in items:
+        key, sep, value = item.rpartition("=")
+        if not sep or not key or not value:
+            raise _Failure(f"{option} {item!r}: write KEY=VALUE (e.g. {example})")
+        pairs[key] = value
+    return pairs
+
+
 @app.command()
 def fit(
     data: Annotated[Path, typer.Argument(metavar="DATA", help="Lead export: CSV, Parquet or Excel.")],
@@ -82,13 +94,31 @@ def fit(
     positive: Annotated[list[str] | None, typer.Option("--positive", "-p", help="Outcome value meaning customer (repeatable).")] = None,
     exclude_outcome: Annotated[list[str] | None, typer.Option("--exclude-outcome", "-x", help="Outcome value of undecided leads to leave out (repeatable).")] = None,
     drop: Annotated[list[str] | None, typer.Option("--drop", "-d", help="Column not to use (repeatable).")] = None,
-    method: Annotated[str, typer.Option(help="Point method.")] = "lift",
+    method: Annotated[str, typer.Option(help="Point method: lift, log_odds, logistic, or compare (fit all on one "
+                                        "split, print held-out AUC beside a reference logistic regression).")] = "lift",
     alpha: Annotated[float, typer.Option(help="False-discovery rate for giving a level points.")] = 0.05,
     min_support: Annotated[int, typer.Option(help="Leads a value needs before it is pooled into (other).")] = 30,
     n_bins: Annotated[int, typer.Option(help="Quantile bins per numeric column.")] = 5,
     bins: Annotated[list[str] | None, typer.Option("--bins", help="Explicit edges, COLUMN=10,21,51 (repeatable).")] = None,
     points_per_lift: Annotated[float, typer.Option(help="Points per unit of lift above the baseline.")] = 50.0,
+    points_to_double_odds: Annotated[float, typer.Option(help="Points that double the odds (log_odds, logistic).")] = 40.0,
+    C: Annotated[float, typer.Option("--C", help="Inverse regularisation strength (logistic).")] = 1.0,
+    shrinkage: Annotated[str, typer.Option(help="auto, none, beta_binomial or pseudo_count.")] = "auto",
+    monotone: Annotated[list[str] | None, typer.Option("--monotone", help="Numeric column with steadily rising/falling points (repeatable).")] = None,
+    attribute_cap: Annotated[int | None, typer.Option(help="Largest points one attribute may give.")] = None,
+    total_cap: Annotated[int | None, typer.Option(help="Cap on the total score (CRMs cap at 100 or 500).")] = None,
     threshold: Annotated[int, typer.Option(help="Sales-ready score.")] = 100,
+    threshold_rule: Annotated[str, typer.Option(help="fixed, share, target_rate or capacity.")] = "fixed",
+    threshold_value: Annotated[float | None, typer.Option(help="The rule's value: 0.1 (share), 0.3 (close rate), 50 (leads per period).")] = None,
+    leads_per_period: Annotated[float | None, typer.Option(help="Leads arriving per period (capacity rule).")] = None,
+    band_style: Annotated[str, typer.Option(help="heat, letters, rag or yes_no.")] = "heat",
+    group: Annotated[list[str] | None, typer.Option("--group", help="COLUMN=fit or COLUMN=engagement (repeatable).")] = None,
+    sla: Annotated[list[str] | None, typer.Option("--sla", help="CELL=TEXT, e.g. A1=4h (repeatable).")] = None,
+    no_grades: Annotated[bool, typer.Option("--no-grades", help="No fit x engagement grades.")] = False,
+    max_attributes: Annotated[int | None, typer.Option(help="Keep at most this many attributes.")] = None,
+    redundancy_bound: Annotated[float, typer.Option(help="Drop attributes with Cramer's V above this with a stronger one.")] = 0.9,
+    keep_leaky: Annotated[bool, typer.Option("--keep-leaky", help="Keep leakage suspects instead of leaving them out.")] = False,
+    holdout: Annotated[float, typer.Option(help="Share of leads held out for the backtest (0 for none).")] = 0.25,
     date_column: Annotated[str | None, typer.Option(help="Date column recording the training period.")] = None,
     placeholder: Annotated[list[str] | None, typer.Option("--placeholder", help="Another value meaning blank (repeatable).")] = None,
     no_default_placeholders: Annotated[bool, typer.Option("--no-default-placeholders", help="Use only the --placeholder values.")] = False,
@@ -105,15 +135,34 @@ def fit(
     from calibrate.cleaning import DEFAULT_PLACEHOLDERS
     from calibrate.io import read_leads
     from calibrate.safe_csv import write_csv
-    from calibrate.summary import format_fit_summary
+    from calibrate.summary import format_comparison, format_fit_summary
 
     with _reported_warnings():
         frame = read_leads(data, sep=sep, encoding=encoding, sheet=sheet)
         placeholders = [*([] if no_default_placeholders else DEFAULT_PLACEHOLDERS), *(placeholder or [])]
-        cal = Calibrator(method, alpha=alpha, min_support=min_support, n_bins=n_bins, bins=_parse_bins(bins or []),
-                         points_per_lift=points_per_lift, threshold=threshold, placeholders=placeholders)
-        cal.fit(frame, target, positive=positive or None, exclude=exclude_outcome or (), drop=drop or (),
-                date_column=date_column)
+        cal = Calibrator(
+            "lift" if method == "compare" else method, alpha=alpha, min_support=min_support, n_bins=n_bins,
+            bins=_parse_bins(bins or []), points_per_lift=points_per_lift, points_to_double_odds=points_to_double_odds,
+            C=C, shrinkage=shrinkage, monotone=monotone or (), attribute_cap=attribute_cap, total_cap=total_cap,
+            threshold=threshold, threshold_rule=threshold_rule, threshold_value=threshold_value,
+            leads_per_period=leads_per_period, band_style=band_style, groups=_pairs(group, "--group", "COLUMN=fit"),
+            sla=_pairs(sla, "--sla", "A1=4h"), grades=not no_grades, max_attributes=max_attributes,
+            redundancy_bound=redundancy_bound, leakage="keep" if keep_leaky else "exclude",
+            holdout=holdout or None, placeholders=placeholders)
+        options = {"positive": positive or None, "exclude": exclude_outcome or (), "drop": drop or (),
+                   "date_column": date_column}
+        if method == "compare":
+            table = cal.compare(frame, target, **options)
+        else:
+            cal.fit(frame, target, **options)
+    if method == "compare":
+        text = format_comparison(table)
+        if summary is not None:
+            summary.parent.mkdir(parents=True, exist_ok=True)
+            summary.write_text(text + "\n", encoding="utf-8")
+        if not quiet:
+            typer.echo(text)
+        return
     written = cal.config_.save(output)
     text = format_fit_summary(cal) + f"\nConfig written to {written}"
     if evidence is not None:
@@ -166,8 +215,9 @@ def validate(config: Annotated[Path, typer.Argument(metavar="CONFIG", help="A sc
     from calibrate.config import ScoringConfig
 
     loaded = ScoringConfig.load(config)
-    typer.echo(f"ok: {config} is a valid calibrate config (schema version 1): {len(loaded.attributes)} attributes, "
-               f"threshold {loaded.threshold}")
+    version = loaded.to_dict()["schema_version"]
+    typer.echo(f"ok: {config} is a valid calibrate config (schema version {version}): {len(loaded.attributes)} "
+               f"attributes, threshold {loaded.threshold}")
 
 
 @app.command()

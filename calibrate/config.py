@@ -42,25 +42,39 @@ from calibrate.attributes import AttributeSpec, CategoricalSpec, NumericSpec
 from calibrate.cleaning import normalize_value
 from calibrate.errors import ConfigError
 
-__all__ = ["ScoringConfig", "SCHEMA_VERSION", "config_schema", "DEFAULT_BANDS"]
+__all__ = ["ScoringConfig", "SCHEMA_VERSION", "READABLE_VERSIONS", "config_schema", "DEFAULT_BANDS"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+#: Versions this release reads; older documents are upgraded in memory on load.
+READABLE_VERSIONS = (1, 2)
 
 #: Default bands: ``max`` is exclusive, so a score equal to the threshold is hot.
 DEFAULT_BANDS: tuple[dict[str, Any], ...] = ({"name": "cold", "max": 40}, {"name": "warm", "max": 100}, {"name": "hot"})
 
 
 @cache
-def config_schema() -> dict[str, Any]:
-    """The JSON Schema of configs of the current schema version.
+def config_schema(version: int = SCHEMA_VERSION) -> dict[str, Any]:
+    """The JSON Schema of configs of a schema version (the current one by default).
 
     Examples
     --------
     >>> config_schema()["properties"]["schema_version"]
-    {'const': 1}
+    {'const': 2}
     """
-    text = resources.files("calibrate").joinpath("schema", f"config-v{SCHEMA_VERSION}.json").read_text("utf-8")
+    text = resources.files("calibrate").joinpath("schema", f"config-v{version}.json").read_text("utf-8")
     return json.loads(text)
+
+
+def _upgrade_v1(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A version-1 document in version-2 shape: attributes get their fit/engagement group."""
+    from calibrate.grading import infer_group
+
+    upgraded = copy.deepcopy(dict(document))
+    upgraded["schema_version"] = 2
+    upgraded["attributes"] = [dict(a, group=infer_group(a["name"])) for a in upgraded["attributes"]]
+    upgraded["scale"] = dict(upgraded["scale"], threshold_rule={"rule": "fixed", "value": upgraded["scale"]["threshold"]})
+    return upgraded
 
 
 class _FlowDict(dict):
@@ -98,6 +112,12 @@ def _flow_rules(document: dict[str, Any]) -> dict[str, Any]:
         out["training"] = dict(out["training"], score_bands=[_FlowDict(b) for b in out["training"]["score_bands"]])
     if "left_out" in out:
         out["left_out"] = [_FlowDict(item) for item in out["left_out"]]
+    if "calibration" in out:
+        out["calibration"] = dict(out["calibration"], bands=[_FlowDict(b) for b in out["calibration"]["bands"]])
+    if "grades" in out:
+        grades = dict(out["grades"], cells=[_FlowDict(c) for c in out["grades"]["cells"]])
+        grades.update({k: _FlowDict(grades[k]) for k in ("fit", "engagement")})
+        out["grades"] = grades
     return out
 
 
@@ -136,16 +156,8 @@ def _check_semantics(document: Mapping[str, Any]) -> None:
                                   "spaces; keep one of them")
 
 
-def _validate(document: Any) -> None:
-    if not isinstance(document, Mapping):
-        raise ConfigError(f"a config must be a mapping of settings, got {type(document).__name__}")
-    version = document.get("schema_version")
-    if version is None:
-        raise ConfigError("the config has no schema_version; is this a calibrate scoring config?")
-    if version != SCHEMA_VERSION:
-        raise ConfigError(f"unknown schema_version {version!r}: this calibrate reads version {SCHEMA_VERSION}; "
-                          "use the calibrate release that wrote the config, or refit it")
-    validator = Draft202012Validator(config_schema())
+def _schema_errors(document: Mapping[str, Any], version: int) -> None:
+    validator = Draft202012Validator(config_schema(version))
     errors = list(validator.iter_errors(document))
     if errors:
         # best_match descends into oneOf branches, so a bad `points` inside an attribute is named
@@ -156,14 +168,32 @@ def _validate(document: Any) -> None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
         message = error.message if len(error.message) <= 200 else error.message[:200] + "..."
         more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-        raise ConfigError(f"config does not match schema version {SCHEMA_VERSION} at {where}: {message}{more}")
+        raise ConfigError(f"config does not match schema version {version} at {where}: {message}{more}")
+
+
+def _validate(document: Any) -> dict[str, Any]:
+    """Check a document and return it in the current version's shape."""
+    if not isinstance(document, Mapping):
+        raise ConfigError(f"a config must be a mapping of settings, got {type(document).__name__}")
+    version = document.get("schema_version")
+    if version is None:
+        raise ConfigError("the config has no schema_version; is this a calibrate scoring config?")
+    if version not in READABLE_VERSIONS:
+        raise ConfigError(f"unknown schema_version {version!r}: this calibrate reads versions "
+                          f"{', '.join(map(str, READABLE_VERSIONS))}; use the calibrate release that wrote the config, "
+                          "or refit it")
+    _schema_errors(document, version)
+    if version == 1:
+        document = _upgrade_v1(document)
+        _schema_errors(document, SCHEMA_VERSION)
     _check_semantics(document)
+    return dict(document)
 
 
-def _specs(document: Mapping[str, Any]) -> list[tuple[AttributeSpec, np.ndarray]]:
-    """Rebuild each attribute's spec and its points per level code."""
+def _specs(document: Mapping[str, Any]) -> list[tuple[AttributeSpec, np.ndarray, str]]:
+    """Rebuild each attribute's spec, its points per level code and its group."""
     placeholders = tuple(document["cleaning"]["placeholders"])
-    out: list[tuple[AttributeSpec, np.ndarray]] = []
+    out: list[tuple[AttributeSpec, np.ndarray, str]] = []
     for attribute in document["attributes"]:
         special = [attribute["missing"]["points"], attribute["unseen"]["points"]]
         if attribute["kind"] == "numeric":
@@ -176,7 +206,7 @@ def _specs(document: Mapping[str, Any]) -> list[tuple[AttributeSpec, np.ndarray]
             spec = CategoricalSpec(attribute["name"], levels=[level["value"] for level in attribute["levels"]],
                                    other_values=list(other["values"]), placeholders=placeholders)
             points = [level["points"] for level in attribute["levels"]] + [other["points"]] + special
-        out.append((spec, np.asarray(points, dtype=np.int64)))
+        out.append((spec, np.asarray(points, dtype=np.int64), attribute.get("group", "fit")))
     return out
 
 
@@ -206,8 +236,7 @@ class ScoringConfig:
     """
 
     def __init__(self, document: Mapping[str, Any]) -> None:
-        _validate(document)
-        self._document: dict[str, Any] = copy.deepcopy(dict(document))
+        self._document: dict[str, Any] = copy.deepcopy(_validate(document))
 
     # ----------------------------------------------------------------- reading
     @classmethod
@@ -312,7 +341,7 @@ class ScoringConfig:
             else:
                 rules += [("value", level["value"], level) for level in attribute["levels"]]
                 if "other" in attribute:
-                    rules.append(("other", f"(other: {len(attribute['other']['values'])} rare values)", attribute["other"]))
+                    rules.append(("other", "(other)", attribute["other"]))
             rules += [("missing", "(missing)", attribute["missing"]), ("unseen", "(unseen)", attribute["unseen"])]
             for kind, level, rule in rules:
                 rows.append({"attribute": attribute["name"], "kind": kind, "level": level, "points": rule["points"],
@@ -320,17 +349,18 @@ class ScoringConfig:
         return pd.DataFrame(rows)
 
     # ----------------------------------------------------------------- scoring
-    def score(self, data: pd.DataFrame, *, score_column: str = "score", band_column: str = "band") -> pd.DataFrame:
-        """Score leads: the input rows in order, all columns kept, plus score and band.
+    def score(self, data: pd.DataFrame, *, score_column: str = "score", band_column: str = "band",
+              grade_columns: bool = True) -> pd.DataFrame:
+        """Score leads: the input rows in order, all columns kept, plus score and band (and grades).
 
         See :func:`calibrate.scoring.score_leads`.
         """
         from calibrate.scoring import score_leads
 
-        return score_leads(self, data, score_column=score_column, band_column=band_column)
+        return score_leads(self, data, score_column=score_column, band_column=band_column, grade_columns=grade_columns)
 
-    def specs_and_points(self) -> list[tuple[AttributeSpec, np.ndarray]]:
-        """Each attribute's spec with its points per level code (for scorers)."""
+    def specs_and_points(self) -> list[tuple[AttributeSpec, np.ndarray, str]]:
+        """Each attribute's spec, its points per level code and its group (for scorers)."""
         return _specs(self._document)
 
     # ----------------------------------------------------------------- dunder

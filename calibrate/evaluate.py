@@ -131,7 +131,8 @@ def _check_both_sides(y: np.ndarray, train: np.ndarray, test: np.ndarray, how: s
 
 # ---------------------------------------------------------------------- splits
 def holdout_split(n_rows: int, y: np.ndarray, *, dates: pd.Series | np.ndarray | None = None,
-                  test_size: float = 0.25, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+                  test_size: float = 0.25, seed: int = 0,
+                  row_keys: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Split leads into a training and a held-out test set.
 
     Parameters
@@ -150,6 +151,11 @@ def holdout_split(n_rows: int, y: np.ndarray, *, dates: pd.Series | np.ndarray |
         Share of leads held out, strictly between 0 and 1.
     seed : int
         Seed of the stratified random split (ignored for a time split).
+    row_keys : numpy.ndarray of uint64, optional
+        A hash of each lead's content (``pandas.util.hash_pandas_object``).
+        When given, the stratified split takes, within each class, the leads
+        with the smallest seeded keys, so the same leads are held out
+        whatever the order of the rows.
 
     Returns
     -------
@@ -202,12 +208,29 @@ def holdout_split(n_rows: int, y: np.ndarray, *, dates: pd.Series | np.ndarray |
     if n_test < 2 or n_rows - n_test < 2:
         raise DataError(f"test_size={test_size} leaves {n_test} of {n_rows} leads for test; each side needs "
                         f"room for a customer and a non-customer: choose a test_size nearer 0.25")
-    _, test_idx = train_test_split(np.arange(n_rows), test_size=n_test, stratify=outcome, random_state=seed)
-    test = np.zeros(n_rows, dtype=bool)
-    test[test_idx] = True
+    if row_keys is not None:
+        test = _keyed_stratified_test(np.asarray(row_keys, dtype=np.uint64), outcome, test_size, seed)
+    else:
+        _, test_idx = train_test_split(np.arange(n_rows), test_size=n_test, stratify=outcome, random_state=seed)
+        test = np.zeros(n_rows, dtype=bool)
+        test[test_idx] = True
     train = ~test
     _check_both_sides(outcome, train, test, "stratified")
     return train, test
+
+
+def _keyed_stratified_test(keys: np.ndarray, outcome: np.ndarray, test_size: float, seed: int) -> np.ndarray:
+    """Per class, the ``ceil(test_size * n_class)`` leads with the smallest seeded content keys."""
+    # Mix the seed in with an invertible multiply-xorshift so each seed orders the keys differently.
+    with np.errstate(over="ignore"):
+        mixed = (keys ^ np.uint64(0x9E3779B97F4A7C15 * (seed + 1) % 2**64)) * np.uint64(0xBF58476D1CE4E5B9)
+        mixed ^= mixed >> np.uint64(31)
+    test = np.zeros(len(keys), dtype=bool)
+    for label in (0, 1):
+        members = np.flatnonzero(outcome == label)
+        order = members[np.lexsort((members, mixed[members]))]
+        test[order[: math.ceil(test_size * len(members))]] = True
+    return test
 
 
 def _parse_dates(dates: pd.Series | np.ndarray, n_rows: int) -> np.ndarray:

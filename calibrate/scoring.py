@@ -49,7 +49,7 @@ def assign_bands(scores: np.ndarray, bands: list[dict]) -> np.ndarray:
 
 
 def score_leads(config: ScoringConfig, data: pd.DataFrame, *, score_column: str = "score",
-                band_column: str = "band") -> pd.DataFrame:
+                band_column: str = "band", grade_columns: bool = True) -> pd.DataFrame:
     """Score every row of ``data`` with ``config``.
 
     Parameters
@@ -61,12 +61,16 @@ def score_leads(config: ScoringConfig, data: pd.DataFrame, *, score_column: str 
         are kept untouched, in their order.
     score_column, band_column : str
         Names of the columns added.
+    grade_columns : bool
+        When the config has fit x engagement grades, also add ``fit_score``,
+        ``engagement_score``, ``grade`` (the cell, e.g. ``A1``) and ``sla``.
 
     Returns
     -------
     pandas.DataFrame
         A copy of ``data``, same rows in the same order, plus the integer
-        score and the band.
+        score (capped at ``scale.total_cap`` when set), the band and, with
+        grades, the grade columns.
 
     Warns
     -----
@@ -90,12 +94,16 @@ def score_leads(config: ScoringConfig, data: pd.DataFrame, *, score_column: str 
         if column in data.columns:
             raise DataError(f"the data already has a column {column!r}; rename it or pass "
                             f"{'score_column' if column == score_column else 'band_column'}= (CLI: --score-column/--band-column)")
-    base = int(config.to_dict()["scale"].get("base_points", 0))
-    total = np.full(len(data), base, dtype=np.int64)
+    document = config.to_dict()
+    scale = document["scale"]
+    total = np.full(len(data), int(scale.get("base_points", 0)), dtype=np.int64)
+    by_group = {"fit": np.zeros(len(data), dtype=np.int64), "engagement": np.zeros(len(data), dtype=np.int64)}
     unseen: list[str] = []
-    for spec, points in config.specs_and_points():
+    for spec, points, group in config.specs_and_points():
         codes = spec.encode(data[spec.name])
-        total += points[codes]
+        contribution = points[codes]
+        total += contribution
+        by_group[group] += contribution
         unseen_code = len(points) - 1
         n_unseen = int(np.count_nonzero(codes == unseen_code))
         if n_unseen:
@@ -104,7 +112,25 @@ def score_leads(config: ScoringConfig, data: pd.DataFrame, *, score_column: str 
     if unseen:
         warnings.warn(f"values never seen in training were scored with the unseen points: {'; '.join(unseen)}",
                       UnseenLevelWarning, stacklevel=3)
+    cap = scale.get("total_cap")
+    if cap is not None:
+        total = np.clip(total, -cap, cap)
     out = data.copy()
     out[score_column] = total
     out[band_column] = pd.Series(assign_bands(total, config.bands), index=data.index, dtype=object)
+    grades = document.get("grades")
+    if grades and grade_columns:
+        from calibrate.grading import assign_grades
+
+        fit = assign_grades(by_group["fit"], grades["fit"]["edges"], grades["fit"]["labels"])
+        engagement = assign_grades(by_group["engagement"], grades["engagement"]["edges"], grades["engagement"]["labels"])
+        cells = pd.Series(fit, index=data.index, dtype=object) + pd.Series(engagement, index=data.index, dtype=object)
+        sla = {c["cell"]: c.get("sla", "") for c in grades["cells"]}
+        extra = {"fit_score": by_group["fit"], "engagement_score": by_group["engagement"], "grade": cells,
+                 "sla": cells.map(sla).fillna("")}
+        taken = [c for c in extra if c in data.columns]
+        if taken:
+            raise DataError(f"the data already has column(s) {taken}; rename them, or pass grade_columns=False")
+        for name, values in extra.items():
+            out[name] = values
     return out

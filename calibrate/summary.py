@@ -20,7 +20,7 @@ from calibrate import __version__
 if TYPE_CHECKING:
     from calibrate.calibrator import Calibrator
 
-__all__ = ["format_fit_summary"]
+__all__ = ["format_fit_summary", "format_comparison"]
 
 
 def _pct(x: float | None) -> str:
@@ -57,8 +57,10 @@ def format_fit_summary(cal: Calibrator, *, top: int = 5) -> str:
     lines.append(f"Data: {cal.n_rows_:,} rows" + (f"; left out {' and '.join(left)}" if left else "")
                  + f" -> {outcome.leads:,} leads, {outcome.customers:,} customers "
                  f"({outcome.column} = {', '.join(outcome.positive)})")
+    lines.append(f"Split: {cal.split_}; points fitted on {len(cal.training_y_):,} leads")
     lines.append(f"Baseline close rate: {_pct(base.rate)} ({base.confidence:.0%} CI {_pct(base.ci_low)} to {_pct(base.ci_high)})")
-    lines.append(f"Attributes used ({len(cal.specs_)}): {', '.join(s.name for s in cal.specs_)}")
+    lines.append(f"Attributes used ({len(cal.specs_)}): "
+                 + ", ".join(f"{s.name} [{cal.groups_[s.name]}]" for s in cal.specs_))
     lines.append(f"Columns left out ({len(cal.left_out_)}):")
     lines += [f"  - {o.column}: {o.reason}" for o in cal.left_out_]
     if cal.notes_:
@@ -67,18 +69,26 @@ def format_fit_summary(cal: Calibrator, *, top: int = 5) -> str:
             rows = f" ({note.rows:,} rows)" if note.rows else ""
             lines.append(f"  - {note.column}: {note.detail}{rows}")
     if cal.leakage_suspects_:
-        lines.append("Leakage suspects (predict the outcome too well; drop them if filled in after contact): "
-                     + ", ".join(cal.leakage_suspects_))
+        handling = "left out" if cal.leakage == "exclude" else "kept (leakage='keep')"
+        lines.append(f"Leakage suspects, {handling}: " + "; ".join(
+            f"{r['attribute']} ({r['reason']})" for _, r in cal.leakage_.iterrows()))
     stats = cal.stats_
     scored = stats[stats["points"] != 0].sort_values("points", kind="stable")
     positive = scored[scored["points"] > 0].iloc[::-1].head(top)
     negative = scored[scored["points"] < 0].head(top)
-    lines.append(f"Rules with points: {len(scored)} of {len(stats)} levels (the rest are not significantly "
-                 f"different from the baseline at q < {cal.alpha})")
+    why = (f"the rest are not significantly different from the baseline at q < {cal.alpha}" if cal.method != "logistic"
+           else "regularised logistic regression: overlapping attributes share credit")
+    lines.append(f"Rules with points: {len(scored)} of {len(stats)} levels ({why}); base points {cal.base_points_}")
     lines.append("Top positive rules:" if len(positive) else "Top positive rules: none")
     lines += [_rule_line(a, lvl, row) for (a, lvl), row in positive.iterrows()]
     lines.append("Top negative rules:" if len(negative) else "Top negative rules: none")
     lines += [_rule_line(a, lvl, row) for (a, lvl), row in negative.iterrows()]
+    rule = cal.points_result_.threshold_rule
+    if rule["rule"] != "fixed":
+        lines.append(f"Threshold rule: {rule['rule']} = {rule['value']}"
+                     + (f" with {rule['leads_per_period']} leads per period" if rule.get("leads_per_period") else "")
+                     + f"; points scaled by {rule['scale_factor']:.3g} so that it lands on {cal.threshold}"
+                     + ("" if rule.get("reached", True) else " (target not reached: the closest threshold is used)"))
     above = cal.threshold_summary()
     lines.append(f"Threshold {cal.threshold}: {above['leads']:,} training leads ({_pct(above['share_of_leads'])}) score at "
                  f"or above it and closed at {_pct(above['close_rate'])}"
@@ -88,4 +98,64 @@ def format_fit_summary(cal: Calibrator, *, top: int = 5) -> str:
     lines.append("Bands [in-sample]: " + "; ".join(
         f"{name} {int(r['leads']):,} leads ({_pct(r['share_of_leads'])}), close rate {_pct(r['close_rate'])}"
         for name, r in bands.iterrows()))
+    if cal.backtest_ is not None:
+        auc, above_t, below_t = cal.backtest_["auc"], cal.backtest_["above_threshold"], cal.backtest_["below_threshold"]
+        lines.append(f"Backtest on {cal.backtest_['test_leads']:,} held-out leads: AUC {auc['auc']:.3f} "
+                     f"({cal.confidence:.0%} CI {auc['ci_low']:.3f} to {auc['ci_high']:.3f}); at or above {cal.threshold}: "
+                     f"{int(above_t['leads']):,} leads ({_pct(above_t['share'])}) closing at {_pct(above_t['close_rate'])}"
+                     f", below: {_pct(below_t['close_rate'])}")
+        lines.append("Calibration (held-out): " + "; ".join(
+            f"{_range(r)} {_pct(r['close_rate'])} ({_pct(r['ci_low'])}-{_pct(r['ci_high'])}, {int(r['leads']):,} leads)"
+            for _, r in cal.backtest_["calibration"].iterrows()))
+    if cal.grade_matrix_ is not None:
+        matrix = cal.grade_matrix_.set_index("cell")
+        sla = cal.config_.to_dict()["grades"]["cells"] if hasattr(cal, "config_") else []
+        sla_by_cell = {c["cell"]: c["sla"] for c in sla}
+        lines.append(f"Fit x engagement [{cal.grade_source_.replace('_', '-')}]: close rate (leads) [SLA]")
+        lines.append("       " + "".join(f"{e:>22}" for e in "1234"))
+        for fit in "ABCD":
+            cells = [matrix.loc[f"{fit}{e}"] for e in "1234"]
+            lines.append(f"    {fit}  " + "".join(
+                f"{_pct(c['close_rate']) + ' (' + format(int(c['leads']), ',') + ')' + ' [' + sla_by_cell.get(f'{fit}{e}', '') + ']':>22}"
+                for e, c in zip("1234", cells)))
+    return "\n".join(lines)
+
+
+def _range(row: pd.Series) -> str:
+    low, high = row["score_min"], row["score_max"]
+    if (low is None or pd.isna(low)) and (high is None or pd.isna(high)):
+        return "all scores:"
+    if low is None or pd.isna(low):
+        return f"<{high:g}:"
+    if high is None or pd.isna(high):
+        return f"{low:g}+:"
+    return f"{low:g} to {high - 1:g}:"
+
+
+def format_comparison(table: pd.DataFrame) -> str:
+    """The method comparison as the CLI prints it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"model": ["lift"], "auc": [0.7], "auc_ci_low": [0.65], "auc_ci_high": [0.75],
+    ...     "brier": [float("nan")], "attributes": [5], "rules": [12], "share_above_threshold": [0.05],
+    ...     "close_rate_above_threshold": [0.3]})
+    >>> print(format_comparison(table).splitlines()[-1])
+    lift                              0.700   0.650-0.750      n/a    5     12     5.0%     30.0%
+    """
+    lines = [f"Held-out comparison ({table.attrs.get('split', 'holdout')}, {table.attrs.get('test_leads', '?')} leads)",
+             f"{'model':<32}{'AUC':>7}{'95% CI':>14}{'Brier':>9}{'attr':>5}{'rules':>7}{'above':>9}{'closing':>10}"]
+    for _, r in table.iterrows():
+        brier = "n/a" if pd.isna(r["brier"]) else f"{r['brier']:.4f}"
+        lines.append(f"{r['model']:<32}{r['auc']:>7.3f}{r['auc_ci_low']:>8.3f}-{r['auc_ci_high']:.3f}{brier:>9}"
+                     f"{int(r['attributes']):>5}{int(r['rules']):>7}{_pct(r['share_above_threshold']):>9}"
+                     f"{_pct(r['close_rate_above_threshold']):>10}")
+    if table.attrs.get("leakage_excluded"):
+        lines.append("Left out of every model as leakage suspects: " + ", ".join(table.attrs["leakage_excluded"]))
+    reference = table.loc[table["model"].str.startswith("reference"), "auc"]
+    if len(reference):
+        best = table.loc[~table["model"].str.startswith("reference")].sort_values("auc", ascending=False).iloc[0]
+        lines.append(f"Best integer-points method: {best['model']} ({best['auc'] - reference.iloc[0]:+.3f} AUC against "
+                     "the reference)")
     return "\n".join(lines)

@@ -9,7 +9,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from calibrate import Calibrator, DataError, LeakageWarning, SmallSampleWarning, load_sample_leads, make_leads
+import yaml
+
+from calibrate import (
+    Calibrator,
+    DataError,
+    LeakageWarning,
+    ScoringConfig,
+    SmallSampleWarning,
+    load_sample_leads,
+    make_leads,
+)
 
 GOLDEN = Path(__file__).parent / "golden"
 XEDUCATION = Path(__file__).resolve().parents[2] / "shared" / "data" / "xeducation" / "Leads.csv"
@@ -17,9 +27,10 @@ STAGE = {"target": "stage", "positive": ["Closed Won"], "exclude": ["Open"]}
 
 
 def _fit(data: pd.DataFrame, **params: object) -> Calibrator:
+    # The issue-2 behaviour: points from all leads, no holdout (holdout is tested in test_backtest.py).
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return Calibrator(**params).fit(data, **STAGE)
+        return Calibrator(**({"holdout": None} | params)).fit(data, **STAGE)
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +68,8 @@ def test_summary_is_tidy(cal: Calibrator) -> None:
     table = cal.summary()
     assert table.columns.tolist() == [
         "attribute", "level", "level_kind", "leads", "customers", "close_rate", "ci_low", "ci_high", "lift",
-        "rate_diff", "p_value", "test", "q_value", "small_support", "significant", "points"]
+        "rate_diff", "p_value", "test", "q_value", "small_support", "significant", "shrunk_rate", "raw_points",
+        "points"]
     assert (table["ci_low"] <= table["close_rate"]).all() and (table["close_rate"] <= table["ci_high"]).all()
     assert set(table["level_kind"]) <= {"value", "bin", "other", "missing"}
 
@@ -93,9 +105,32 @@ def test_config_changes_when_the_data_changes(leads: pd.DataFrame, cal: Calibrat
 
 
 def test_sample_config_matches_the_golden_file() -> None:
-    # Golden file made once from the shipped sample; compared, never rewritten by a test.
-    fitted = _fit(load_sample_leads())
+    # Golden file made once from the shipped sample with the defaults (the README's run);
+    # compared, never rewritten by a test.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitted = Calibrator().fit(load_sample_leads(), **STAGE)
     assert fitted.config_.to_yaml() == (GOLDEN / "sample_config.yaml").read_text(encoding="utf-8")
+
+
+def test_version_1_configs_still_load_and_score() -> None:
+    # Written by calibrate 0.1.0 before the schema moved to version 2 (issue 3); never rewritten.
+    text = (GOLDEN / "sample_config_v1.yaml").read_text(encoding="utf-8")
+    old = yaml.safe_load(text)
+    assert old["schema_version"] == 1
+    config = ScoringConfig.loads(text)
+    assert config.to_dict()["schema_version"] == 2
+    assert config.to_dict()["scale"]["threshold_rule"] == {"rule": "fixed", "value": 100}
+    groups = {a["name"]: a["group"] for a in config.to_dict()["attributes"]}
+    assert groups["industry"] == "fit" and groups["requested_demo"] == "engagement"
+    # Scores are the sums of the version-1 points, read straight from the old document.
+    leads = load_sample_leads().head(300)
+    scored = config.score(leads)
+    demo = next(a for a in old["attributes"] if a["name"] == "requested_demo")
+    points = {level["value"].lower(): level["points"] for level in demo["levels"]}
+    contribution = leads["requested_demo"].str.strip().str.lower().map(points)
+    others = config.score(leads.assign(requested_demo="No"))["score"] - points["no"]
+    assert (scored["score"] == others + contribution).all()
 
 
 def test_missing_values_get_points_when_the_data_says_so() -> None:
@@ -106,7 +141,7 @@ def test_missing_values_get_points_when_the_data_says_so() -> None:
     blank = np.where(won, rng.random(n) < 0.8, rng.random(n) < 0.2)
     frame = pd.DataFrame({"budget": np.where(blank, "", rng.choice(["low", "high"], n)),
                           "noise": rng.choice(["a", "b"], n), "won": won.astype(int)})
-    cal = Calibrator().fit(frame, target="won")
+    cal = Calibrator(holdout=None, leakage="keep").fit(frame, target="won")
     missing = cal.config_.to_dict()["attributes"][0]["missing"]
     assert missing["points"] > 0 and missing["leads"] == int(blank.sum())
 
@@ -136,13 +171,21 @@ def test_leaky_column_warns_and_names_itself() -> None:
     won = rng.random(3000) < 0.3
     tags = np.where(won, rng.choice(["Closed by sales", "Will revert"], 3000), rng.choice(["Ringing", "switched off"], 3000))
     frame = pd.DataFrame({"Tags": tags, "source": rng.choice(["a", "b", "c"], 3000), "Converted": won.astype(int)})
-    with pytest.warns(LeakageWarning, match=r"attribute 'Tags' predicts the outcome suspiciously well .*drop it"):
+    with pytest.warns(LeakageWarning, match=r"attribute 'Tags' looks like it leaks the outcome \(information value "
+                                            r".*'Closed by sales' closes at 100\.0%.*left out \(pass leakage='keep'"):
         cal = Calibrator().fit(frame, target="Converted")
-    assert cal.leakage_suspects_ == ["Tags"]
+    assert cal.leakage_suspects_ == ["Tags"] and cal.config_.attributes == ["source"]
+    assert any(o.column == "Tags" and o.reason.startswith("leakage suspect") for o in cal.left_out_)
+    with pytest.warns(LeakageWarning, match="kept because leakage='keep'"):
+        kept = Calibrator(leakage="keep").fit(frame, target="Converted")
+    assert "Tags" in kept.config_.attributes
 
 
 @pytest.mark.parametrize(("params", "message"), [
-    ({"method": "magic"}, r"method must be one of \('lift',\)"),
+    ({"method": "magic"}, r"method must be one of \('lift', 'log_odds', 'logistic'\)"),
+    ({"threshold_rule": "share"}, r"threshold_rule='share' needs threshold_value="),
+    ({"holdout": 1.5}, r"holdout must be a share between 0 and 1"),
+    ({"band_style": "rainbow"}, r"band_style must be one of"),
     ({"alpha": 1.5}, "alpha must be between 0 and 1"),
     ({"correction": "fdr_magic"}, "correction must be one of"),
     ({"min_support": 0}, "min_support must be a positive count"),
@@ -170,6 +213,8 @@ def test_unparseable_date_column_is_a_data_error(leads: pd.DataFrame) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             Calibrator().fit(leads, date_column="industry", **STAGE)
+    with pytest.raises(DataError, match="date column 'industry' has no parseable dates"):
+        Calibrator(holdout=None).fit(leads, date_column="industry", **STAGE)
 
 
 def test_results_need_a_fit() -> None:
@@ -180,7 +225,7 @@ def test_results_need_a_fit() -> None:
 @pytest.mark.skipif(not XEDUCATION.exists(), reason="../shared/data/xeducation/Leads.csv is not on this machine")
 def test_xeducation_export_needs_no_cleaning() -> None:
     with pytest.warns(LeakageWarning) as caught:
-        cal = Calibrator().fit(XEDUCATION, target="Converted")
+        cal = Calibrator(holdout=None).fit(XEDUCATION, target="Converted")
     reasons = {o.column: o.reason for o in cal.left_out_}
     assert reasons["Unnamed: 37"] == "empty trailing column: every line ends with a delimiter"
     assert reasons["Prospect ID"].startswith("identifier-like") and reasons["Lead Number"].startswith("identifier-like")
@@ -191,3 +236,4 @@ def test_xeducation_export_needs_no_cleaning() -> None:
     assert cal.baseline_.leads == 9240 and cal.baseline_.customers == 3561
     assert {"Tags", "Lead Quality"} <= set(cal.leakage_suspects_)
     assert any("'Tags'" in str(w.message) for w in caught)
+    assert not {"Tags", "Lead Quality"} & set(cal.config_.attributes)  # excluded by default

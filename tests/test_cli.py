@@ -154,7 +154,7 @@ def test_score_writes_every_row_with_score_and_band(fitted, leads_csv, workdir):
     source = pd.read_csv(leads_csv, dtype=str, keep_default_na=False)
     scored = pd.read_csv(output, dtype=str, keep_default_na=False)
     assert len(scored) == len(source)
-    assert list(scored.columns) == [*source.columns, "score", "band"]
+    assert list(scored.columns) == [*source.columns, "score", "band", "fit_score", "engagement_score", "grade", "sla"]
     # Original cells are kept, except that formula-like text gains a leading quote.
     for column in source.columns:
         same = scored[column] == source[column]
@@ -178,7 +178,7 @@ def test_score_custom_column_names(fitted, leads_csv, workdir):
     assert status == 0, err
     assert out == ""
     header = read_raw_csv(output)[0]
-    assert header[-2:] == ["lead_score", "lead_band"]
+    assert header[-6:-4] == ["lead_score", "lead_band"]
 
 
 def test_validate_ok(fitted):
@@ -190,10 +190,10 @@ def test_validate_ok(fitted):
 
 def test_validate_broken_config(fitted, workdir):
     broken = workdir / "broken.yaml"
-    broken.write_text(fitted["config"].read_text(encoding="utf-8").replace("schema_version: 1", "schema_version: 2"),
+    broken.write_text(fitted["config"].read_text(encoding="utf-8").replace("schema_version: 2", "schema_version: 3"),
                       encoding="utf-8")
     line = assert_one_error_line(*run("validate", broken))
-    assert "schema_version 2" in line
+    assert "schema_version 3" in line
 
 
 def test_version():
@@ -391,7 +391,7 @@ def test_score_to_parquet_keeps_values_as_they_are(fitted, leads_csv, workdir):
     assert main(["score", str(fitted["config"]), str(data), "--output", str(out), "--quiet"]) == 0
     scored = pd.read_parquet(out)
     assert len(scored) == 50 and scored.loc[0, "job_title"] == '=HYPERLINK("http://x","y")'
-    assert list(scored.columns[-2:]) == ["score", "band"]
+    assert list(scored.columns[-6:-4]) == ["score", "band"]
 
 
 def test_cli_and_python_api_write_the_same_config(workdir, leads_csv):
@@ -406,4 +406,5 @@ def test_cli_and_python_api_write_the_same_config(workdir, leads_csv):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         api = Calibrator().fit(read_leads(leads_csv), target="stage", positive=["Closed Won"], exclude=["Open"])
+    # Same defaults on both sides, the holdout and grades included.
     assert config.read_text(encoding="utf-8") == api.config_.to_yaml()

@@ -20,7 +20,7 @@ from calibrate.config import ScoringConfig
 from calibrate.datasets import make_leads
 from calibrate.errors import ConfigError
 
-SCHEMA_PATH = Path(calibrate.__file__).resolve().parent / "schema" / "config-v1.json"
+SCHEMA_PATH = Path(calibrate.__file__).resolve().parent / "schema" / "config-v2.json"
 FIT_ARGS = {"target": "stage", "positive": ["Closed Won"], "exclude": ["Open"]}
 
 
@@ -232,8 +232,8 @@ def dump(document: dict) -> str:
 
 def test_unknown_schema_version_is_refused(config):
     document = config.to_dict()
-    document["schema_version"] = 2
-    with pytest.raises(ConfigError, match=r"schema_version 2\b"):
+    document["schema_version"] = 3
+    with pytest.raises(ConfigError, match=r"schema_version 3\b.*reads versions 1, 2"):
         ScoringConfig.loads(dump(document))
 
 
@@ -423,10 +423,10 @@ def test_non_utf8_file_is_refused(config, tmp_path):
 
 def test_load_error_names_the_file(config, tmp_path):
     document = config.to_dict()
-    document["schema_version"] = 2
-    path = tmp_path / "old.yaml"
+    document["schema_version"] = 3
+    path = tmp_path / "future.yaml"
     path.write_text(dump(document), encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"old\.yaml.*schema_version 2"):
+    with pytest.raises(ConfigError, match=r"future\.yaml.*schema_version 3"):
         ScoringConfig.load(path)
 
 

@@ -401,3 +401,17 @@ def test_docstring_examples_run() -> None:
     result = doctest.testmod(evaluate_module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 15
     assert result.failed == 0
+
+
+def test_keyed_stratified_split_ignores_row_order() -> None:
+    rng = np.random.default_rng(4)
+    y = (rng.random(2000) < 0.1).astype(int)
+    keys = rng.integers(0, 2**63, 2000, dtype=np.uint64)
+    _, test = holdout_split(2000, y, test_size=0.25, seed=3, row_keys=keys)
+    order = rng.permutation(2000)
+    _, test_shuffled = holdout_split(2000, y[order], test_size=0.25, seed=3, row_keys=keys[order])
+    assert (test_shuffled == test[order]).all()
+    for label in (0, 1):  # stratified: each class contributes its own ceil(25 %)
+        assert test[y == label].sum() == np.ceil(0.25 * (y == label).sum())
+    _, other_seed = holdout_split(2000, y, test_size=0.25, seed=4, row_keys=keys)
+    assert (other_seed != test).any()

@@ -19,6 +19,7 @@ from calibrate.errors import DataError, UnseenLevelWarning
 from calibrate.scoring import assign_bands, score_leads
 
 FIT_ARGS = {"target": "stage", "positive": ["Closed Won"], "exclude": ["Open"]}
+GRADES = ["fit_score", "engagement_score", "grade", "sla"]  # added after score and band when a config has grades
 
 
 @pytest.fixture(scope="module")
@@ -219,7 +220,7 @@ def test_rows_order_and_original_columns_are_preserved(config, leads):
     before = frame.copy()
     scored = score_quietly(config, frame)
     assert len(scored) == len(frame)
-    assert list(scored.columns) == [*frame.columns, "score", "band"]
+    assert list(scored.columns) == [*frame.columns, "score", "band", *GRADES]
     assert scored.index.equals(frame.index)
     assert_frame_equal(scored[list(frame.columns)], frame)
     assert_frame_equal(frame, before)  # input not modified
@@ -241,13 +242,13 @@ def test_shuffled_columns_and_extra_columns(distinct_config, leads):
     rng.shuffle(columns)
     shuffled = leads[columns]
     scored = score_quietly(distinct_config, shuffled)
-    assert list(scored.columns) == [*columns, "score", "band"]
+    assert list(scored.columns) == [*columns, "score", "band", *GRADES]
     np.testing.assert_array_equal(scored["score"].to_numpy(), reference["score"].to_numpy())
 
     extra = leads.assign(notes="call back", priority=np.arange(len(leads)))
     extra.insert(0, "crm_owner", "alice")
     scored = score_quietly(distinct_config, extra)
-    assert list(scored.columns) == [*extra.columns, "score", "band"]
+    assert list(scored.columns) == [*extra.columns, "score", "band", *GRADES]
     assert_frame_equal(scored[list(extra.columns)], extra)
     np.testing.assert_array_equal(scored["score"].to_numpy(), reference["score"].to_numpy())
 
@@ -276,7 +277,7 @@ def _score_leads_quietly(config, frame):
 def test_empty_frame(config, leads):
     scored = config.score(leads.iloc[:0])
     assert len(scored) == 0
-    assert list(scored.columns) == [*leads.columns, "score", "band"]
+    assert list(scored.columns) == [*leads.columns, "score", "band", *GRADES]
 
 
 # --------------------------------------------------------------------------- #
@@ -395,7 +396,7 @@ def test_input_with_score_column_is_refused(config, leads):
 def test_custom_output_column_names(config, leads):
     frame = leads.assign(score=1, band="x")
     scored = score_quietly(config, frame, score_column="lead_score", band_column="lead_band")
-    assert list(scored.columns) == [*frame.columns, "lead_score", "lead_band"]
+    assert list(scored.columns) == [*frame.columns, "lead_score", "lead_band", *GRADES]
     assert (scored["score"] == 1).all() and (scored["band"] == "x").all()
     reference = score_quietly(config, leads)
     np.testing.assert_array_equal(scored["lead_score"].to_numpy(), reference["score"].to_numpy())
@@ -404,7 +405,7 @@ def test_custom_output_column_names(config, leads):
 
 def test_score_column_only(config, leads):
     scored = score_quietly(config, leads, score_column="lead_score")
-    assert list(scored.columns)[-2:] == ["lead_score", "band"]
+    assert list(scored.columns)[-6:-4] == ["lead_score", "band"]
 
 
 def test_not_a_dataframe(config):
@@ -448,3 +449,30 @@ def test_threshold_score_is_hot(config, leads, base, band):
     scored = score_quietly(ScoringConfig(document), leads.head(20))
     assert (scored["score"] == base).all()
     assert (scored["band"] == band).all()
+
+
+def test_grade_columns_split_the_score_by_group(config, leads):
+    scored = score_quietly(config, leads)
+    document = config.to_dict()
+    assert (scored["fit_score"] + scored["engagement_score"] + document["scale"]["base_points"] == scored["score"]).all()
+    grades = document["grades"]
+    for group, column, position in (("fit", "fit_score", 0), ("engagement", "engagement_score", 1)):
+        edges, labels = grades[group]["edges"], grades[group]["labels"]
+        # Highest scores get the first label; a grade starts at its lower edge (left-closed).
+        expected = [labels[len(edges) - int(np.searchsorted(edges, v, side="right"))] for v in scored[column]]
+        assert scored["grade"].str[position].tolist() == expected
+    sla = {cell["cell"]: cell["sla"] for cell in grades["cells"]}
+    assert scored["sla"].tolist() == [sla[g] for g in scored["grade"]]
+
+
+def test_grade_columns_can_be_left_out(config, leads):
+    scored = score_quietly(config, leads, grade_columns=False)
+    assert list(scored.columns) == [*leads.columns, "score", "band"]
+
+
+def test_total_cap_clips_scores(distinct_config, leads):
+    document = distinct_config.to_dict()
+    document["scale"]["total_cap"] = 50
+    capped = score_quietly(ScoringConfig(document), leads)["score"]
+    uncapped = score_quietly(distinct_config, leads)["score"]
+    assert (capped == uncapped.clip(-50, 50)).all() and (uncapped.abs() > 50).any()
