@@ -161,6 +161,7 @@ def derive_points(specs: Sequence[AttributeSpec], codes: Mapping[str, np.ndarray
         with_rates = stats.assign(shrunk_rate=shrunk_rate)
         points = _per_code(specs, _univariate_points(with_rates, settings, rate_column))
         base = 0.0
+    points = {name: np.array(p, dtype=float) for name, p in points.items()}  # writable copies
     raw_points = {name: p.copy() for name, p in points.items()}
 
     leads_by_level = stats["leads"]
