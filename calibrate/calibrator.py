@@ -547,6 +547,15 @@ class Calibrator:
         return compare_methods(self, data, target, positive=positive, exclude=exclude, drop=drop,
                                date_column=date_column)
 
+    def cross_validate(self, data: pd.DataFrame | str | os.PathLike[str], target: str, *,
+                       positive: Sequence[object] | None = None, exclude: Sequence[object] = (),
+                       drop: Sequence[str] = (), n_splits: int = 5) -> pd.DataFrame:
+        """Stratified k-fold cross-validation; see :func:`calibrate.compare.cross_validate`."""
+        from calibrate.compare import cross_validate
+
+        self._check_parameters()
+        return cross_validate(self, data, target, positive=positive, exclude=exclude, drop=drop, n_splits=n_splits)
+
     # ------------------------------------------------------------------ results
     def _check_fitted(self) -> None:
         if not hasattr(self, "training_scores_"):

@@ -231,8 +231,8 @@ class ScoringConfig:
     >>> leads = load_sample_leads()
     >>> config = Calibrator().fit(leads, target="stage", positive=["Closed Won"], exclude=["Open"]).config_
     >>> scored = config.score(leads)
-    >>> len(scored) == len(leads), list(scored.columns[-2:])
-    (True, ['score', 'band'])
+    >>> len(scored) == len(leads), list(scored.columns[-6:])
+    (True, ['score', 'band', 'fit_score', 'engagement_score', 'grade', 'sla'])
     """
 
     def __init__(self, document: Mapping[str, Any]) -> None:

@@ -1,5 +1,15 @@
 """From per-level evidence to integer points: the points pipeline of a fit.
 
+Notes
+-----
+``lift``: ``points_per_lift × (lift − 1)`` where the level's q-value is below
+alpha, else 0, with ``lift = close_rate / baseline``: a value closing at twice
+the baseline earns ``points_per_lift``, one that never closes loses it. The
+default, 50, gives the sales-ready threshold of 100 a plain reading: one value
+closing at three times the baseline makes a lead sales-ready on its own.
+``log_odds`` and ``logistic``: ``points_to_double_odds / ln 2`` times the log
+odds ratio (against the baseline) or the regression coefficient.
+
 Steps, in order: method (float points per level) → monotone bins where asked →
 per-attribute caps → threshold rule (rescale so the rule's threshold lands on
 the sales-ready score) → integer rounding that keeps the ranking of leads.

@@ -107,6 +107,12 @@ def format_fit_summary(cal: Calibrator, *, top: int = 5) -> str:
         lines.append("Calibration (held-out): " + "; ".join(
             f"{_range(r)} {_pct(r['close_rate'])} ({_pct(r['ci_low'])}-{_pct(r['ci_high'])}, {int(r['leads']):,} leads)"
             for _, r in cal.backtest_["calibration"].iterrows()))
+    candidates = sorted({max(1, round(cal.threshold * f)) for f in (0.5, 0.75, 1.0, 1.25, 1.5)})
+    table = cal.threshold_table(candidates)
+    where = "held-out" if cal.backtest_ is not None else "in-sample"
+    lines.append(f"Candidate thresholds [{where}]: " + "; ".join(
+        f"{int(r['threshold'])}: {_pct(r['share_of_leads_above'])} of leads closing at {_pct(r['close_rate_above'])}, "
+        f"{_pct(r['share_of_customers_captured'])} of customers" for _, r in table.iterrows()))
     if cal.grade_matrix_ is not None:
         matrix = cal.grade_matrix_.set_index("cell")
         sla = cal.config_.to_dict()["grades"]["cells"] if hasattr(cal, "config_") else []

@@ -209,3 +209,13 @@ def test_xeducation_compare_integer_points_within_002_of_the_reference() -> None
     reference = table.loc[table["model"] == "reference logistic regression", "auc"].iloc[0]
     best = table.loc[table["model"] != "reference logistic regression", "auc"].max()
     assert best >= reference - 0.02
+
+
+def test_cross_validation_folds_partition_the_leads() -> None:
+    leads = make_leads(6000, seed=14)
+    folds = Calibrator().cross_validate(leads, n_splits=4, **STAGE)
+    decided = int((~leads["stage"].str.strip().str.lower().eq("open")).sum())
+    assert folds["fold"].tolist() == [1, 2, 3, 4]
+    assert folds["test_leads"].sum() == decided and (folds["train_leads"] + folds["test_leads"] == decided).all()
+    assert folds["auc"].between(0.6, 0.9).all()
+    assert (folds["close_rate_above_threshold"] > folds["close_rate_below_threshold"]).all()
