@@ -27,7 +27,7 @@ from calibrate.cleaning import DEFAULT_PLACEHOLDERS
 from calibrate.config import ScoringConfig
 from calibrate.counting import count_levels
 from calibrate.errors import DataError, LeakageWarning, SmallSampleWarning
-from calibrate.evaluate import calibration_edges, evaluate_scores, holdout_split
+from calibrate.evaluate import calibration_edges, calibration_table, evaluate_scores, holdout_split
 from calibrate.fingerprint import data_fingerprint
 from calibrate.fitting import PointsResult, PointsSettings, derive_points, resolve_shrinkage, scores_from_points
 from calibrate.grading import (
@@ -516,8 +516,13 @@ class Calibrator:
         scores = scored["score"].to_numpy()
         self._test_y, self._test_scores = y, scores
         edges = calibration_edges(self.training_scores_, n_bands=5)
+        # A score reads as a probability through the training leads' close rate in its band; the Brier
+        # score then measures those probabilities on the held-out leads.
+        in_sample = calibration_table(self.training_y_, self.training_scores_, edges, confidence=self.confidence)
+        rates = in_sample["close_rate"].fillna(self.baseline_.rate).to_numpy(dtype=float)
+        probability = rates[np.searchsorted(np.asarray(edges, dtype=float), scores, side="right")]
         self.backtest_ = evaluate_scores(y, scores, threshold=int(self.threshold), edges=edges,
-                                         confidence=self.confidence)
+                                         probability=probability, confidence=self.confidence)
         self.backtest_["test_leads"], self.backtest_["test_customers"] = len(y), int(y.sum())
         if self.grades and "grade" in scored:
             self.grade_matrix_ = grade_matrix(y, scored["grade"].str[0].to_numpy(), scored["grade"].str[1:].to_numpy(),

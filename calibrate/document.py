@@ -151,7 +151,7 @@ def _evaluation(cal: Calibrator) -> dict[str, Any]:
     evaluation.update({
         "test_leads": int(backtest["test_leads"]), "test_customers": int(backtest["test_customers"]),
         "auc": _num(backtest["auc"]["auc"]), "auc_ci_low": _num(backtest["auc"]["ci_low"]),
-        "auc_ci_high": _num(backtest["auc"]["ci_high"]),
+        "auc_ci_high": _num(backtest["auc"]["ci_high"]), "brier": _num(backtest["brier"]),
         "above_threshold": {k: _num(backtest["above_threshold"][k]) for k in side_keys},
         "below_threshold": {k: _num(backtest["below_threshold"][k]) for k in side_keys},
     })

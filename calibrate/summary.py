@@ -101,7 +101,8 @@ def format_fit_summary(cal: Calibrator, *, top: int = 5) -> str:
     if cal.backtest_ is not None:
         auc, above_t, below_t = cal.backtest_["auc"], cal.backtest_["above_threshold"], cal.backtest_["below_threshold"]
         lines.append(f"Backtest on {cal.backtest_['test_leads']:,} held-out leads: AUC {auc['auc']:.3f} "
-                     f"({cal.confidence:.0%} CI {auc['ci_low']:.3f} to {auc['ci_high']:.3f}); at or above {cal.threshold}: "
+                     f"({cal.confidence:.0%} CI {auc['ci_low']:.3f} to {auc['ci_high']:.3f}), Brier "
+                     f"{cal.backtest_['brier']:.4f}; at or above {cal.threshold}: "
                      f"{int(above_t['leads']):,} leads ({_pct(above_t['share'])}) closing at {_pct(above_t['close_rate'])}"
                      f", below: {_pct(below_t['close_rate'])}")
         lines.append("Calibration (held-out): " + "; ".join(

@@ -219,3 +219,19 @@ def test_cross_validation_folds_partition_the_leads() -> None:
     assert folds["test_leads"].sum() == decided and (folds["train_leads"] + folds["test_leads"] == decided).all()
     assert folds["auc"].between(0.6, 0.9).all()
     assert (folds["close_rate_above_threshold"] > folds["close_rate_below_threshold"]).all()
+
+
+def test_brier_score_of_band_probabilities(sample_fit: Calibrator) -> None:
+    # sklearn's brier_score_loss on the held-out leads, probabilities read from the training bands.
+    from sklearn.metrics import brier_score_loss
+
+    from calibrate.evaluate import calibration_table
+
+    edges = [b["score_max"] for b in sample_fit.config_.to_dict()["calibration"]["bands"][:-1]]
+    train = calibration_table(sample_fit.training_y_, sample_fit.training_scores_, edges)
+    y_test = sample_fit.outcome_.y[~sample_fit.train_]
+    band = np.searchsorted(np.asarray(edges, dtype=float), sample_fit._test_scores, side="right")
+    expected = brier_score_loss(y_test, train["close_rate"].to_numpy(dtype=float)[band])
+    assert sample_fit.config_.to_dict()["evaluation"]["brier"] == pytest.approx(expected, rel=1e-5)
+    # Better than predicting the baseline for everyone.
+    assert expected < brier_score_loss(y_test, np.full(len(y_test), sample_fit.baseline_.rate))
