@@ -40,7 +40,6 @@ from calibrate.grading import (
     grade_edges,
     grade_matrix,
     make_bands,
-    sla_table,
 )
 from calibrate.io import read_leads
 from calibrate.scoring import assign_bands

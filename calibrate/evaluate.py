@@ -48,6 +48,7 @@ from sklearn.metrics import brier_score_loss
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from calibrate.errors import DataError
+from calibrate.validation import as_outcome
 from calibrate.stats import wilson_interval
 
 __all__ = [
@@ -68,26 +69,6 @@ MAX_DEFAULT_THRESHOLDS = 200
 
 
 # ---------------------------------------------------------------------- input checks
-def _outcome(y: Any, n_rows: int | None = None) -> np.ndarray:
-    """``y`` as an int64 array of 0 (non-customer) and 1 (customer)."""
-    arr = np.asarray(y)
-    if arr.ndim != 1:
-        raise DataError(f"the outcome y must be one-dimensional, got shape {arr.shape}")
-    if n_rows is not None and len(arr) != n_rows:
-        raise DataError(f"the outcome y has {len(arr)} values but there are {n_rows} leads; pass one outcome per lead")
-    if arr.dtype == bool:
-        return arr.astype(np.int64)
-    try:
-        values = arr.astype(float)
-    except (TypeError, ValueError):
-        raise DataError("the outcome y must be 0/1 (or True/False); convert it with calibrate.target first") from None
-    bad = ~np.isin(values, (0.0, 1.0))
-    if bad.any():
-        examples = ", ".join(map(str, pd.unique(arr[bad])[:3]))
-        raise DataError(f"the outcome y must be 0/1 (or True/False); {int(bad.sum())} values are not (e.g. "
-                        f"{examples}); map them to 0/1 or drop those leads")
-    return values.astype(np.int64)
-
 
 def _scores(score: Any, n_rows: int, name: str = "score") -> np.ndarray:
     """``score`` as a finite numeric array of ``n_rows`` values (integer scores stay integer)."""
@@ -108,7 +89,7 @@ def _scores(score: Any, n_rows: int, name: str = "score") -> np.ndarray:
 
 
 def _outcome_and_scores(y: Any, score: Any) -> tuple[np.ndarray, np.ndarray]:
-    outcome = _outcome(y)
+    outcome = as_outcome(y)
     if len(outcome) == 0:
         raise DataError("there are no leads to evaluate")
     return outcome, _scores(score, len(outcome))
@@ -188,7 +169,7 @@ def holdout_split(n_rows: int, y: np.ndarray, *, dates: pd.Series | np.ndarray |
     """
     if not 0 < test_size < 1:
         raise ValueError(f"test_size must be strictly between 0 and 1, got {test_size!r}")
-    outcome = _outcome(y, n_rows)
+    outcome = as_outcome(y, n_rows)
     if n_rows < 2:
         raise DataError(f"a holdout split needs at least 2 leads, got {n_rows}")
     n_test = math.ceil(test_size * n_rows)
@@ -283,7 +264,7 @@ def kfold_splits(y: np.ndarray, *, n_splits: int = 5, seed: int = 0) -> list[tup
     """
     if n_splits < 2:
         raise ValueError(f"n_splits must be at least 2, got {n_splits}")
-    outcome = _outcome(y)
+    outcome = as_outcome(y)
     counts = np.bincount(outcome, minlength=2)
     if counts.min() < n_splits:
         kind = "customers" if counts[1] < counts[0] else "non-customers"
@@ -367,7 +348,7 @@ def brier_score(y: np.ndarray, probability: np.ndarray) -> float:
     >>> round(brier_score(np.array([0, 1, 1, 0]), np.array([0.1, 0.9, 0.8, 0.3])), 6)
     0.0375
     """
-    outcome = _outcome(y)
+    outcome = as_outcome(y)
     p = _scores(probability, len(outcome), name="probability").astype(float)
     if ((p < 0) | (p > 1)).any():
         raise DataError(f"{int(((p < 0) | (p > 1)).sum())} probabilities lie outside [0, 1]; pass predicted "

@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from calibrate.errors import DataError
+from calibrate.validation import as_outcome
 from calibrate.stats import wilson_interval
 
 __all__ = [
@@ -150,26 +151,6 @@ _MIN_BAND_THRESHOLD = {"heat": 2, "letters": 5, "rag": 2}
 # --------------------------------------------------------------------------- #
 # helpers
 # --------------------------------------------------------------------------- #
-def _outcome(y: Any, n: int | None = None, name: str = "y") -> np.ndarray:
-    """The outcome as a 0/1 int64 array (DataError when it is not 0/1)."""
-    values = np.asarray(y)
-    if values.ndim != 1:
-        raise DataError(f"{name} must be one-dimensional (one outcome per lead), got shape {values.shape}")
-    if n is not None and len(values) != n:
-        raise DataError(f"{name} has {len(values)} values but the scores have {n}; pass one outcome per lead")
-    if values.dtype == bool:
-        return values.astype(np.int64)
-    try:
-        as_float = values.astype(float)
-    except (TypeError, ValueError):
-        raise DataError(f"{name} must be 0/1 (customer or not), got values such as {values[:3].tolist()}; "
-                        "convert the target first (see calibrate.target)") from None
-    bad = ~np.isin(as_float, (0.0, 1.0))
-    if bad.any():
-        raise DataError(f"{name} must be 0/1 (customer or not); {int(bad.sum())} value(s) are not, e.g. "
-                        f"{values[bad][:3].tolist()}; convert the target first (see calibrate.target)")
-    return as_float.astype(np.int64)
-
 
 def _scores(score: Any, name: str = "score") -> np.ndarray:
     """Scores as a finite float array (DataError when empty or not finite)."""
@@ -303,7 +284,7 @@ def place_threshold(score: np.ndarray, y: np.ndarray, *, rule: str, value: float
         raise ValueError(f"min_leads must be a positive integer, got {min_leads!r}")
 
     scores = _scores(score)
-    outcome = _outcome(y, len(scores))
+    outcome = as_outcome(y, len(scores))
     n, total_customers = len(scores), int(outcome.sum())
     # For an integer t, score >= t exactly when floor(score) >= t.
     floored = np.floor(scores).astype(np.int64)
@@ -516,7 +497,7 @@ def band_table(y: np.ndarray, score: np.ndarray, bands: Sequence[Mapping[str, An
     """
     bounds = _check_bands(bands)
     scores = _scores(score)
-    outcome = _outcome(y, len(scores))
+    outcome = as_outcome(y, len(scores))
     index = np.searchsorted(bounds, scores, side="right")
     leads = np.bincount(index, minlength=len(bands))
     customers = np.bincount(index, weights=outcome, minlength=len(bands)).astype(np.int64)
@@ -768,7 +749,7 @@ def grade_matrix(y: np.ndarray, fit_grade: np.ndarray, engagement_grade: np.ndar
         codes.append(code)
     if len(codes[0]) != len(codes[1]):
         raise DataError(f"fit_grade has {len(codes[0])} values but engagement_grade has {len(codes[1])}")
-    outcome = _outcome(y, len(codes[0]))
+    outcome = as_outcome(y, len(codes[0]))
     n_cells = len(fit_labels) * len(engagement_labels)
     cell = codes[0] * len(engagement_labels) + codes[1]
     leads = np.bincount(cell, minlength=n_cells).astype(np.int64)
