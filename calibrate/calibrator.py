@@ -514,6 +514,8 @@ class Calibrator:
             scored = self.config_.score(rows)
         scores = scored["score"].to_numpy()
         self._test_y, self._test_scores = y, scores
+        self._test_grades = scored["grade"].to_numpy() if "grade" in scored else None
+        self._test_unseen = scored.attrs.get("unseen", {})
         edges = calibration_edges(self.training_scores_, n_bands=5)
         # A score reads as a probability through the training leads' close rate in its band; the Brier
         # score then measures those probabilities on the held-out leads.
@@ -616,6 +618,36 @@ class Calibrator:
         if self.backtest_ is not None:
             return threshold_table(self._test_y, self._test_scores, thresholds)
         return threshold_table(self.training_y_, self.training_scores_, thresholds)
+
+    def report(self, title: str | None = None) -> Any:
+        """The diagnostic report: evidence, points, and score quality on the held-out leads.
+
+        Without a holdout, score quality is measured in-sample (and the report says so).
+
+        Returns
+        -------
+        calibrate.report.Report
+        """
+        from calibrate.report import build_report
+
+        self._check_fitted()
+        if self.backtest_ is not None:
+            return build_report(self.config_, y=self._test_y, scores=self._test_scores, grades=self._test_grades,
+                                notes=self.notes_, unseen=self._test_unseen, evaluation_label="held-out leads",
+                                title=title)
+        grades = None
+        if self.grade_edges_ is not None:
+            totals = self._group_scores()
+            grades = (pd.Series(assign_grades(totals["fit"], self.grade_edges_["fit"], FIT_LABELS), dtype=object)
+                      + pd.Series(assign_grades(totals["engagement"], self.grade_edges_["engagement"],
+                                                ENGAGEMENT_LABELS), dtype=object)).to_numpy()
+        return build_report(self.config_, y=self.training_y_, scores=self.training_scores_, grades=grades,
+                            notes=self.notes_, evaluation_label="training leads (in-sample)", title=title)
+
+    def _repr_html_(self) -> str:
+        if not hasattr(self, "config_"):
+            return f"<pre>{__import__('html').escape(repr(self))}</pre>"
+        return self.report().to_html(fragment=True)
 
     # ------------------------------------------------------------------ config
     def _document(self) -> dict[str, Any]:

@@ -128,6 +128,7 @@ def fit(
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the config (.yaml or .json).")] = Path("calibrate_config.yaml"),
     summary: Annotated[Path | None, typer.Option(help="Also write the printed summary to this file.")] = None,
     evidence: Annotated[Path | None, typer.Option(help="Also write the per-level evidence table to this CSV.")] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="Also write the diagnostic report (HTML, Markdown, JSON, PNG) to this folder.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors and warnings.")] = False,
 ) -> None:
     """Fit points from historical leads and write a scoring config."""
@@ -168,6 +169,9 @@ def fit(
     if evidence is not None:
         write_csv(cal.summary(), evidence)
         text += f"\nEvidence table written to {evidence}"
+    if report is not None:
+        cal.report().write(report)
+        text += f"\nReport written to {report / 'report.html'}"
     if summary is not None:
         summary.parent.mkdir(parents=True, exist_ok=True)
         summary.write_text(text + "\n", encoding="utf-8")
@@ -207,6 +211,43 @@ def score(
         counts = scored[band_column].value_counts()
         bands = ", ".join(f"{b['name']} {int(counts.get(b['name'], 0)):,}" for b in scoring.bands)
         typer.echo(f"Scored {len(scored):,} leads ({bands}); written to {output}")
+
+
+@app.command("report")
+def report_command(
+    config: Annotated[Path, typer.Argument(metavar="CONFIG", help="A scoring config written by 'calibrate fit'.")],
+    data: Annotated[Path, typer.Argument(metavar="DATA", help="Leads with their outcome: CSV, Parquet or Excel.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for report.html, report.md, summary.json and charts.")] = Path("reports/report"),
+    title: Annotated[str | None, typer.Option(help="Report title.")] = None,
+    sep: Annotated[str | None, typer.Option(help="CSV delimiter (detected when omitted).")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Text encoding (detected when omitted).")] = None,
+    sheet: Annotated[str | None, typer.Option(help="Excel sheet name (the first when omitted).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors and warnings.")] = False,
+) -> None:
+    """Diagnostic report of a config measured on leads with known outcomes (for the quarterly review)."""
+    from calibrate.config import ScoringConfig
+    from calibrate.io import read_leads
+    from calibrate.report import build_report
+    from calibrate.target import resolve_target
+
+    scoring = ScoringConfig.load(config)
+    target = scoring.to_dict()["target"]
+    with _reported_warnings():
+        frame = read_leads(data, sep=sep, encoding=encoding, sheet=sheet)
+        column = target["column"]
+        present = set(frame[column].astype(str).str.strip().str.casefold()) if column in frame else set()
+        excluded = [v for v in target.get("excluded", []) if v.strip().casefold() in present]
+        outcome = resolve_target(frame, column, positive=target["positive"], exclude=excluded,
+                                 placeholders=scoring.to_dict()["cleaning"]["placeholders"])
+        scored = scoring.score(frame.loc[outcome.keep])
+    grades = scored["grade"].to_numpy() if "grade" in scored else None
+    built = build_report(scoring, y=outcome.y, scores=scored["score"].to_numpy(), grades=grades,
+                         unseen=scored.attrs.get("unseen"), evaluation_label=f"the {outcome.leads:,} leads of {data.name}",
+                         title=title)
+    built.write(output)
+    if not quiet:
+        typer.echo(f"Report on {outcome.leads:,} leads written to {output / 'report.html'} "
+                   f"(also report.md, summary.json, charts/)")
 
 
 @app.command()

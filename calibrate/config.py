@@ -370,6 +370,16 @@ class ScoringConfig:
     def __hash__(self) -> int:
         return hash(self.to_json())
 
+    def _repr_html_(self) -> str:
+        """The points table with its evidence, for Jupyter."""
+        import html
+
+        table = self.points_table()
+        table = table[table["points"] != 0] if (table["points"] != 0).any() else table
+        head = html.escape(repr(self))
+        return f"<p>{head}</p>" + table.to_html(index=False, escape=True, float_format=lambda x: f"{x:.4g}",
+                                                na_rep="")
+
     def __repr__(self) -> str:
         training = self._document["training"]
         return (f"<ScoringConfig v{self._document['schema_version']}: {len(self.attributes)} attributes, "

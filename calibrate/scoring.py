@@ -70,7 +70,8 @@ def score_leads(config: ScoringConfig, data: pd.DataFrame, *, score_column: str 
     pandas.DataFrame
         A copy of ``data``, same rows in the same order, plus the integer
         score (capped at ``scale.total_cap`` when set), the band and, with
-        grades, the grade columns.
+        grades, the grade columns. ``attrs["unseen"]`` counts, per attribute,
+        the values never seen in training.
 
     Warns
     -----
@@ -99,6 +100,7 @@ def score_leads(config: ScoringConfig, data: pd.DataFrame, *, score_column: str 
     total = np.full(len(data), int(scale.get("base_points", 0)), dtype=np.int64)
     by_group = {"fit": np.zeros(len(data), dtype=np.int64), "engagement": np.zeros(len(data), dtype=np.int64)}
     unseen: list[str] = []
+    unseen_counts: dict[str, int] = {}
     for spec, points, group in config.specs_and_points():
         codes = spec.encode(data[spec.name])
         contribution = points[codes]
@@ -107,6 +109,7 @@ def score_leads(config: ScoringConfig, data: pd.DataFrame, *, score_column: str 
         unseen_code = len(points) - 1
         n_unseen = int(np.count_nonzero(codes == unseen_code))
         if n_unseen:
+            unseen_counts[spec.name] = n_unseen
             examples = pd.unique(data[spec.name].to_numpy()[codes == unseen_code])[:3]
             unseen.append(f"{spec.name}: {n_unseen} ({', '.join(repr(str(v)) for v in examples)})")
     if unseen:
@@ -116,6 +119,7 @@ def score_leads(config: ScoringConfig, data: pd.DataFrame, *, score_column: str 
     if cap is not None:
         total = np.clip(total, -cap, cap)
     out = data.copy()
+    out.attrs["unseen"] = unseen_counts
     out[score_column] = total
     out[band_column] = pd.Series(assign_bands(total, config.bands), index=data.index, dtype=object)
     grades = document.get("grades")
