@@ -40,6 +40,12 @@ app = typer.Typer(
 )
 
 
+# Options shared by the commands that read a lead file or print a summary.
+Sep = Annotated[str | None, typer.Option(help="CSV delimiter (detected when omitted).")]
+Encoding = Annotated[str | None, typer.Option(help="Text encoding (detected when omitted).")]
+Sheet = Annotated[str | None, typer.Option(help="Excel sheet name (the first when omitted).")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors and warnings.")]
+
 # click's UsageError, whether typer vendors click (0.29+) or depends on it: the base of BadParameter.
 _UsageError: type[Exception] = typer.BadParameter.__mro__[1]
 
@@ -122,14 +128,14 @@ def fit(
     date_column: Annotated[str | None, typer.Option(help="Date column recording the training period.")] = None,
     placeholder: Annotated[list[str] | None, typer.Option("--placeholder", help="Another value meaning blank (repeatable).")] = None,
     no_default_placeholders: Annotated[bool, typer.Option("--no-default-placeholders", help="Use only the --placeholder values.")] = False,
-    sep: Annotated[str | None, typer.Option(help="CSV delimiter (detected when omitted).")] = None,
-    encoding: Annotated[str | None, typer.Option(help="Text encoding (detected when omitted).")] = None,
-    sheet: Annotated[str | None, typer.Option(help="Excel sheet name (the first when omitted).")] = None,
+    sep: Sep = None,
+    encoding: Encoding = None,
+    sheet: Sheet = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the config (.yaml or .json).")] = Path("calibrate_config.yaml"),
     summary: Annotated[Path | None, typer.Option(help="Also write the printed summary to this file.")] = None,
     evidence: Annotated[Path | None, typer.Option(help="Also write the per-level evidence table to this CSV.")] = None,
     report: Annotated[Path | None, typer.Option("--report", help="Also write the diagnostic report (HTML, Markdown, JSON, PNG) to this folder.")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors and warnings.")] = False,
+    quiet: Quiet = False,
 ) -> None:
     """Fit points from historical leads and write a scoring config."""
     from calibrate.calibrator import Calibrator
@@ -188,10 +194,10 @@ def score(
                                          "formulas neutralised) or .parquet (for systems: values as they are).")],
     score_column: Annotated[str, typer.Option(help="Name of the score column added.")] = "score",
     band_column: Annotated[str, typer.Option(help="Name of the band column added.")] = "band",
-    sep: Annotated[str | None, typer.Option(help="CSV delimiter (detected when omitted).")] = None,
-    encoding: Annotated[str | None, typer.Option(help="Text encoding (detected when omitted).")] = None,
-    sheet: Annotated[str | None, typer.Option(help="Excel sheet name (the first when omitted).")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors and warnings.")] = False,
+    sep: Sep = None,
+    encoding: Encoding = None,
+    sheet: Sheet = None,
+    quiet: Quiet = False,
 ) -> None:
     """Score leads with a config: every row kept in order, plus score and band."""
     from calibrate.config import ScoringConfig
@@ -219,10 +225,10 @@ def report_command(
     data: Annotated[Path, typer.Argument(metavar="DATA", help="Leads with their outcome: CSV, Parquet or Excel.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for report.html, report.md, summary.json and charts.")] = Path("reports/report"),
     title: Annotated[str | None, typer.Option(help="Report title.")] = None,
-    sep: Annotated[str | None, typer.Option(help="CSV delimiter (detected when omitted).")] = None,
-    encoding: Annotated[str | None, typer.Option(help="Text encoding (detected when omitted).")] = None,
-    sheet: Annotated[str | None, typer.Option(help="Excel sheet name (the first when omitted).")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors and warnings.")] = False,
+    sep: Sep = None,
+    encoding: Encoding = None,
+    sheet: Sheet = None,
+    quiet: Quiet = False,
 ) -> None:
     """Diagnostic report of a config measured on leads with known outcomes (for the quarterly review)."""
     from calibrate.config import ScoringConfig
