@@ -146,6 +146,9 @@ class Calibrator:
         Seed of the random holdout split.
     confidence : float
         Level of the confidence intervals.
+    replaces : ScoringConfig or str, optional
+        The config (or its fingerprint) this fit replaces, recorded as the
+        config's lineage so a chain of quarterly configs can be traced.
     created_at : str or datetime, optional
         Timestamp written into the config; none by default (or
         ``SOURCE_DATE_EPOCH``), so configs are reproducible.
@@ -230,6 +233,7 @@ class Calibrator:
         holdout: float | None = 0.25,
         random_state: int = 0,
         confidence: float = 0.95,
+        replaces: ScoringConfig | str | None = None,
         created_at: str | datetime | None = None,
     ) -> None:
         self.method = method
@@ -265,6 +269,7 @@ class Calibrator:
         self.holdout = holdout
         self.random_state = random_state
         self.confidence = confidence
+        self.replaces = replaces
         self.created_at = created_at
 
     def get_params(self) -> dict[str, Any]:
@@ -513,7 +518,7 @@ class Calibrator:
             warnings.simplefilter("ignore")  # unseen values are expected on new leads and counted by the scorer
             scored = self.config_.score(rows)
         scores = scored["score"].to_numpy()
-        self._test_y, self._test_scores = y, scores
+        self._test_y, self._test_scores, self._test_rows = y, scores, rows
         self._test_grades = scored["grade"].to_numpy() if "grade" in scored else None
         self._test_unseen = scored.attrs.get("unseen", {})
         edges = calibration_edges(self.training_scores_, n_bands=5)

@@ -257,6 +257,66 @@ def report_command(
 
 
 @app.command()
+def review(
+    config: Annotated[Path, typer.Argument(metavar="CONFIG", help="The scoring config in force.")],
+    data: Annotated[Path, typer.Argument(metavar="DATA", help="Leads of the new period (or of several periods) with outcomes.")],
+    target: Annotated[str | None, typer.Option("--target", "-t", help="Outcome column, when renamed since the config.")] = None,
+    date_column: Annotated[str | None, typer.Option(help="Date (or increasing order) column splitting the periods.")] = None,
+    since: Annotated[str | None, typer.Option(help="First date (or order value) of the new period; default: after the config's period.")] = None,
+    acceptance_column: Annotated[str | None, typer.Option(help="Column saying whether sales accepted the lead.")] = None,
+    alpha: Annotated[float, typer.Option(help="Significance level of the review's tests.")] = 0.05,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for review.html, review.md, review.json and the re-calibrated config.")] = Path("reports/review"),
+    sep: Sep = None,
+    encoding: Encoding = None,
+    sheet: Sheet = None,
+    quiet: Quiet = False,
+) -> None:
+    """Quarterly review: how the config did on new leads, what changed, and whether to keep, adjust or re-calibrate."""
+    from calibrate.config import ScoringConfig
+    from calibrate.io import read_leads
+    from calibrate.review import review_config
+
+    scoring = ScoringConfig.load(config)
+    with _reported_warnings():
+        frame = read_leads(data, sep=sep, encoding=encoding, sheet=sheet)
+        if target is not None and target != scoring.to_dict()["target"]["column"]:
+            frame = frame.rename(columns={target: scoring.to_dict()["target"]["column"]})
+        result = review_config(scoring, frame, date_column=date_column,
+                               since=float(since) if since is not None and _is_number(since) else since,
+                               alpha=alpha, acceptance_column=acceptance_column)
+    result.write(output)
+    if not quiet:
+        typer.echo(result.summary() + f"\nReview written to {output / 'review.html'}")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(metavar="OLD", help="The config in force.")],
+    new: Annotated[Path, typer.Argument(metavar="NEW", help="The config that would replace it.")],
+) -> None:
+    """Rule-by-rule difference of two configs' points."""
+    from calibrate.config import ScoringConfig
+    from calibrate.review import diff_configs
+    from calibrate.summary import format_diff
+
+    old_config, new_config = ScoringConfig.load(old), ScoringConfig.load(new)
+    lineage = new_config.to_dict().get("lineage", {}).get("replaces")
+    text = format_diff(diff_configs(old_config, new_config))
+    if lineage:
+        text += "\n" + ("The new config names the old one as the config it replaces." if lineage == old_config.fingerprint
+                        else f"The new config replaces {lineage}, not this old config.")
+    typer.echo(text)
+
+
+@app.command()
 def validate(config: Annotated[Path, typer.Argument(metavar="CONFIG", help="A scoring config file.")]) -> None:
     """Check a config against the schema and its own consistency."""
     from calibrate.config import ScoringConfig

@@ -302,6 +302,22 @@ class ScoringConfig:
 
     # ----------------------------------------------------------------- reading fields
     @property
+    def fingerprint(self) -> str:
+        """``sha256:<hex>`` of the config's JSON text: names this exact config in a lineage.
+
+        Examples
+        --------
+        >>> from calibrate import Calibrator, make_leads
+        >>> config = Calibrator(holdout=None).fit(make_leads(2000, seed=1), target="stage",
+        ...                                       positive=["Closed Won"], exclude=["Open"]).config_
+        >>> config.fingerprint.startswith("sha256:"), len(config.fingerprint)
+        (True, 71)
+        """
+        import hashlib
+
+        return "sha256:" + hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()
+
+    @property
     def threshold(self) -> int:
         """The sales-ready score."""
         return int(self._document["scale"]["threshold"])

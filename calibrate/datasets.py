@@ -75,6 +75,16 @@ weeks, about 13-14 % overall, and independent of every attribute.  Decided leads
 are "Closed Won" when the drawn outcome is 1, else "Closed Lost".  The truth
 frame holds the drawn outcome for Open leads too.
 
+Drift
+-----
+For a quarterly review that should notice a changed market, ``make_leads(drift=...,
+drift_start=...)`` adds the given amounts to the coefficients of the named
+categorical levels for leads created on or after ``drift_start`` (default: the
+middle of the period), e.g. :data:`DRIFT_EXAMPLE` ``{"industry": {"Software":
+-1.2}}``.  :data:`DRIFT_LEVELS` lists what can drift.  The truth frame's
+``logit``, ``p_customer`` and ``outcome`` include the drift; no random number
+is drawn for it, so the leads are otherwise those of the same seed without drift.
+
 With ``messy=True`` (the default) the export gets what real exports have,
 without changing the truth: some blank cells hold placeholders ("N/A", "-",
 "Select", "unknown" or the empty string, mixed) and about 3 % of the labels
@@ -98,7 +108,9 @@ from __future__ import annotations
 
 import argparse
 import io
+import math
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal, overload
 
@@ -107,6 +119,8 @@ import pandas as pd
 
 __all__ = [
     "COLUMNS",
+    "DRIFT_EXAMPLE",
+    "DRIFT_LEVELS",
     "EFFECT_ATTRIBUTES",
     "NULL_ATTRIBUTES",
     "PLACEHOLDERS",
@@ -408,6 +422,27 @@ _TLDS: dict[str, float] = {
 }  # fmt: skip
 _ACCOUNT_SIZE_WEIGHTS = (0.45, 0.20, 0.12, 0.08, 0.06, 0.04, 0.03, 0.02)  # 1..8 leads
 
+#: Attributes and levels whose log-odds coefficient ``make_leads(drift=...)``
+#: can change: every categorical term of the model, with the level labels of
+#: :func:`true_effects` (``job_title`` by seniority group, ``employees`` and
+#: ``days_since_last_activity`` by band, ``email`` by provider type).  Numeric
+#: terms, the intercept, the latent intent, "(missing)" (masked after the
+#: outcome) and the null attributes cannot drift.
+DRIFT_LEVELS: dict[str, tuple[str, ...]] = {
+    "industry": tuple(_INDUSTRIES),
+    "lead_source": tuple(_LEAD_SOURCES),
+    "job_title": tuple(_SENIORITY),
+    "employees": tuple(b[1] for b in _EMPLOYEE_BANDS),
+    "email": tuple(f"{t} provider" for t in _EMAIL_TYPES),
+    "days_since_last_activity": tuple(b[1] for b in _ACTIVITY_BANDS),
+    "requested_demo": ("Yes", "No"),
+    "unsubscribed": ("Yes", "No"),
+}
+
+#: What tests use: Software, the industry that closes best (+0.5), closes far
+#: less often after ``drift_start`` (+0.5 - 1.2 = -0.7 on the log-odds scale).
+DRIFT_EXAMPLE: dict[str, dict[str, float]] = {"industry": {"Software": -1.2}}
+
 
 def _probs(weights: dict[str, float] | tuple[float, ...]) -> np.ndarray:
     values = np.asarray(list(weights.values()) if isinstance(weights, dict) else weights)
@@ -420,6 +455,34 @@ def _pct(share: float) -> str:
 
 def _expit(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
+
+
+def _check_drift(drift: Mapping[str, Mapping[str, float]]) -> dict[str, dict[str, float]]:
+    """Validate a ``drift`` argument; return it as plain dicts of floats."""
+    if not isinstance(drift, Mapping):
+        raise TypeError(f"drift must be a mapping attribute -> {{level: log-odds change}}, got {type(drift).__name__}")
+    checked: dict[str, dict[str, float]] = {}
+    for attribute, changes in drift.items():
+        if attribute not in DRIFT_LEVELS:
+            raise ValueError(
+                f"drift: unknown attribute {attribute!r}; attributes that can drift: {', '.join(DRIFT_LEVELS)}"
+            )
+        if not isinstance(changes, Mapping):
+            raise TypeError(
+                f"drift[{attribute!r}] must be a mapping level -> log-odds change, got {type(changes).__name__}"
+            )
+        levels = DRIFT_LEVELS[attribute]
+        checked[attribute] = {}
+        for level, amount in changes.items():
+            if level not in levels:
+                raise ValueError(
+                    f"drift: unknown level {level!r} of {attribute!r}; valid levels: {', '.join(levels)}"
+                )
+            value = float(amount)
+            if not math.isfinite(value):
+                raise ValueError(f"drift[{attribute!r}][{level!r}] must be finite, got {amount!r}")
+            checked[attribute][level] = value
+    return checked
 
 
 def _dedupe_before_at(emails: pd.Series) -> pd.Series:
@@ -435,9 +498,16 @@ def _dedupe_before_at(emails: pd.Series) -> pd.Series:
 
 # The generator draws everything from one default_rng(seed) in a fixed order;
 # the messy layer uses a second, independent stream so that messy=True and
-# messy=False give the same truth.  Nothing loops over rows.
+# messy=False give the same truth.  Drift draws nothing: with the same seed,
+# every draw (the outcome's uniforms included) is the same with or without it.
+# Nothing loops over rows.
 def _generate(
-    n: int, seed: int, start: pd.Timestamp, end: pd.Timestamp
+    n: int,
+    seed: int,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    drift: dict[str, dict[str, float]] | None = None,
+    drift_start: pd.Timestamp | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     rng = np.random.default_rng(seed)
 
@@ -553,8 +623,7 @@ def _generate(
         + src_coef
         + mail_coef
     )
-    p_customer = _expit(logit)
-    outcome = (rng.random(n) < p_customer).astype(np.int64)
+    u_outcome = rng.random(n)  # drawn here whatever the drift, so the stream stays aligned
 
     # --- dates and stage (stage depends on created_date only) ---
     days = pd.date_range(start, end, freq="D")
@@ -563,6 +632,26 @@ def _generate(
     age = (end - created).days.to_numpy()
     p_open = _OPEN_FLOOR + _OPEN_PEAK * np.exp(-age / _OPEN_DECAY_DAYS)
     is_open = rng.random(n) < p_open
+
+    # --- drift: leads created on or after drift_start get changed coefficients ---
+    if drift and drift_start is not None:
+        level_of = {
+            "industry": industry,
+            "lead_source": lead_source,
+            "job_title": seniority,
+            "employees": np.asarray(DRIFT_LEVELS["employees"], dtype=object)[emp_band],
+            "email": email_type + " provider",
+            "days_since_last_activity": np.asarray(DRIFT_LEVELS["days_since_last_activity"], dtype=object)[act_band],
+            "requested_demo": np.where(requested_demo, "Yes", "No"),
+            "unsubscribed": np.where(unsubscribed, "Yes", "No"),
+        }
+        shift = np.zeros(n)
+        for attribute, changes in drift.items():
+            for level, amount in changes.items():
+                shift[level_of[attribute] == level] += amount
+        logit = logit + np.where(np.asarray(created >= drift_start), shift, 0.0)
+    p_customer = _expit(logit)
+    outcome = (u_outcome < p_customer).astype(np.int64)
     stage = np.where(is_open, "Open", np.where(outcome == 1, "Closed Won", "Closed Lost")).astype(object)
 
     # --- missing completely at random, after the outcome ---
@@ -666,6 +755,8 @@ def make_leads(
     end: str = ...,
     messy: bool = ...,
     return_truth: Literal[False] = ...,
+    drift: Mapping[str, Mapping[str, float]] | None = ...,
+    drift_start: str | None = ...,
 ) -> pd.DataFrame: ...
 @overload
 def make_leads(
@@ -676,6 +767,8 @@ def make_leads(
     end: str = ...,
     messy: bool = ...,
     return_truth: Literal[True],
+    drift: Mapping[str, Mapping[str, float]] | None = ...,
+    drift_start: str | None = ...,
 ) -> tuple[pd.DataFrame, pd.DataFrame]: ...
 def make_leads(
     n_leads: int = 20_000,
@@ -685,6 +778,8 @@ def make_leads(
     end: str = "2025-12-31",
     messy: bool = True,
     return_truth: bool = False,
+    drift: Mapping[str, Mapping[str, float]] | None = None,
+    drift_start: str | None = None,
 ) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Draw a synthetic CRM export of B2B leads from the documented model.
 
@@ -706,6 +801,28 @@ def make_leads(
         ``messy=True`` it holds strings, like the CSV).
     return_truth : bool, default False
         Also return the ground truth.
+    drift : mapping, optional
+        A change of the model over time, ``{attribute: {level: amount}}``:
+        for leads created on or after ``drift_start``, ``amount`` is added to
+        the log-odds coefficient of ``attribute`` = ``level`` (e.g.
+        ``{"industry": {"Software": -1.2}}``, see :data:`DRIFT_EXAMPLE`, or
+        ``{"lead_source": {"Paid Social": +1.0}}``).  The attributes and
+        levels that can drift are :data:`DRIFT_LEVELS`: ``industry``,
+        ``lead_source``, ``job_title`` (its seniority groups, e.g. "VP"),
+        ``employees`` and ``days_since_last_activity`` (their bands, e.g.
+        "1-9"), ``email`` ("corporate provider", "free provider",
+        "disposable provider"), ``requested_demo`` and ``unsubscribed``
+        ("Yes", "No"), with the labels of :func:`true_effects`.  Levels are
+        matched on the true (unmasked) values, so a lead whose industry is
+        masked drifts too.  Drift draws no random numbers: with the same
+        seed, every column but ``stage`` (Closed Won/Lost of drifted leads)
+        is the same as without it, Open leads included, and so are the truth
+        columns but ``logit``, ``p_customer`` and ``outcome``.
+        :func:`true_effects` keeps the coefficients before the drift.
+    drift_start : str, optional
+        ISO date in ``start..end`` from which (inclusive) the drift applies;
+        default the midpoint, ``start`` + half the days of the period rounded
+        down (2025-07-02 for the default period).  Ignored without ``drift``.
 
     Returns
     -------
@@ -723,7 +840,12 @@ def make_leads(
     Raises
     ------
     ValueError
-        If ``n_leads`` < 1 or ``end`` is before ``start``.
+        If ``n_leads`` < 1, ``end`` is before ``start``, ``drift`` names an
+        attribute or level not in :data:`DRIFT_LEVELS` (the message lists the
+        valid ones) or a non-finite amount, or ``drift_start`` is outside
+        ``start..end``.
+    TypeError
+        If ``drift`` or one of its values is not a mapping.
 
     See Also
     --------
@@ -742,6 +864,15 @@ def make_leads(
     ['Closed Lost', 'Closed Won', 'Open']
     >>> bool(truth["p_customer"].between(0, 1).all())
     True
+
+    Software closes less often from July (same seed, same leads):
+
+    >>> drifted, t_drift = make_leads(2_000, seed=7, return_truth=True, drift={"industry": {"Software": -1.2}})
+    >>> drifted["lead_id"].equals(leads["lead_id"]) and drifted["industry"].equals(leads["industry"])
+    True
+    >>> late = (drifted["created_date"] >= "2025-07-02") & (drifted["industry"] == "Software")
+    >>> bool(((t_drift["logit"] - truth["logit"])[late] + 1.2).abs().max() < 1e-12)
+    True
     """
     n = int(n_leads)
     if n < 1:
@@ -749,7 +880,14 @@ def make_leads(
     t0, t1 = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
     if t1 < t0:
         raise ValueError(f"end ({end}) is before start ({start})")
-    leads, truth = _generate(n, int(seed), t0, t1)
+    checked = _check_drift(drift) if drift is not None else None
+    if drift_start is None:
+        t_drift = t0 + pd.Timedelta(days=(t1 - t0).days // 2)
+    else:
+        t_drift = pd.Timestamp(drift_start).normalize()
+        if not t0 <= t_drift <= t1:
+            raise ValueError(f"drift_start ({drift_start}) is outside start..end ({t0.date()}..{t1.date()})")
+    leads, truth = _generate(n, int(seed), t0, t1, checked, t_drift)
     if messy:
         leads = _messify(leads, int(seed))
     return (leads, truth) if return_truth else leads

@@ -213,4 +213,7 @@ def build_document(cal: Calibrator) -> dict[str, Any]:
     grades = _grades(cal)
     if grades:
         document["grades"] = grades
+    if cal.replaces is not None:
+        replaced = cal.replaces if isinstance(cal.replaces, str) else cal.replaces.fingerprint
+        document["lineage"] = {"replaces": replaced}
     return document

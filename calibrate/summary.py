@@ -11,7 +11,7 @@ calibrate 0.1.0: lift method, alpha 0.05 (fdr_bh), minimum support 30 leads
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -20,7 +20,7 @@ from calibrate import __version__
 if TYPE_CHECKING:
     from calibrate.calibrator import Calibrator
 
-__all__ = ["format_fit_summary", "format_comparison"]
+__all__ = ["format_fit_summary", "format_comparison", "format_review", "format_diff"]
 
 
 def _pct(x: float | None) -> str:
@@ -165,4 +165,66 @@ def format_comparison(table: pd.DataFrame) -> str:
         best = table.loc[~table["model"].str.startswith("reference")].sort_values("auc", ascending=False).iloc[0]
         lines.append(f"Best integer-points method: {best['model']} ({best['auc'] - reference.iloc[0]:+.3f} AUC against "
                      "the reference)")
+    return "\n".join(lines)
+
+
+def format_review(review: Any) -> str:
+    """The quarterly review as the CLI prints it: recommendation first, then the evidence."""
+    rec, period, perf = review.recommendation, review.period, review.performance
+    lines = [f"Recommendation: {rec['action'].upper()}"]
+    lines += [f"  - {reason}" for reason in rec["reasons"]]
+    lines.append(f"New period: {period['how']}: {period['leads']:,} decided leads, {period['customers']:,} customers "
+                 f"(close rate {_pct(period['rate'])})")
+    auc = perf["auc_now"]
+    change = perf.get("auc_change")
+    lines.append(f"AUC now {auc['auc']:.3f} ({auc['ci_low']:.3f} to {auc['ci_high']:.3f})"
+                 + (f"; then {change['auc_then']:.3f}, difference {change['diff']:+.3f} (p = {change['p_value']:.2g})"
+                    if change else ""))
+    above = perf.get("above_threshold")
+    if above:
+        lines.append(f"Close rate at or above the threshold: then {_pct(above['rate_then'])}, now {_pct(above['rate_now'])}"
+                     f" (p = {above['p_value']:.2g}); below now {_pct(perf['close_rate_below_now'])}")
+    lines.append("Calibration now vs then: " + "; ".join(
+        f"{r['band']}: {_pct(r['rate_now'])} vs {_pct(r['rate_then'])}{' (changed)' if r['outside'] else ''}"
+        for _, r in review.calibration.iterrows()))
+    lines.append(f"Score stability: PSI {review.score_psi['psi']:.3f} ({review.score_psi['reading']})")
+    shifted = review.attribute_psi.sort_values("psi", ascending=False).head(5)
+    lines.append("Attribute stability (top PSI): " + "; ".join(
+        f"{r['attribute']} {r['psi']:.3f} ({r['reading']})" for _, r in shifted.iterrows()))
+    new_levels = [f"{r['attribute']}: {', '.join(map(str, r['new_levels']))}" for _, r in review.attribute_psi.iterrows()
+                  if len(r["new_levels"])]
+    if new_levels:
+        lines.append("New levels never seen in training: " + "; ".join(new_levels))
+    changed = review.changes[review.changes["effect_changed"]]
+    moved_rates = int(review.changes["changed"].sum())
+    lines.append(f"Levels whose close rate changed: {moved_rates}; whose effect against the other leads changed: "
+                 f"{len(changed)}" + ("" if not len(changed) else ":"))
+    lines += [f"  - {r['attribute']} = {r['level']}: close rate {_pct(r['rate_then'])} then, {_pct(r['rate_now'])} now; "
+              f"odds ratio {r['odds_ratio_then']:.2f} -> {r['odds_ratio_now']:.2f} (q = {r['effect_q_value']:.2g})"
+              for _, r in changed.iterrows()]
+    moved = review.significance[review.significance["status"].isin(["gained significance", "lost significance"])]
+    if len(moved):
+        lines.append("Significance changes: " + "; ".join(
+            f"{r['attribute']} = {r['level']} {r['status']}" for _, r in moved.iterrows()))
+    if review.champion_challenger:
+        cc = review.champion_challenger
+        lines.append(f"Champion vs challenger on {cc['test_leads']:,} held-out new leads: AUC "
+                     f"{cc['champion']['auc']:.3f} (config in force) vs {cc['challenger']['auc']:.3f} (re-calibrated), "
+                     f"p = {cc['difference']['p_value']:.2g}")
+        lines.append(f"Points diff (re-calibrated vs in force): {len(review.diff)} rule(s) added, removed or changed")
+    for note in review.notes:
+        lines.append(f"Note: {note}")
+    return "\n".join(lines)
+
+
+def format_diff(diff: pd.DataFrame) -> str:
+    """``calibrate diff`` output: one line per rule that differs."""
+    if diff.empty:
+        return "No difference in points."
+    lines = [f"{len(diff)} rule(s) differ:"]
+    for _, r in diff.iterrows():
+        old = "-" if pd.isna(r["points_old"]) else f"{int(r['points_old']):+d}"
+        new = "-" if pd.isna(r["points_new"]) else f"{int(r['points_new']):+d}"
+        lines.append(f"  {r['change']:<8} {r['attribute']} = {r['level']}: {old} -> {new}"
+                     f" (close rate {_pct(r['close_rate_old'])} -> {_pct(r['close_rate_new'])})")
     return "\n".join(lines)

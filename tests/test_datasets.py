@@ -12,6 +12,8 @@ from scipy.stats import chi2_contingency, spearmanr
 import calibrate.datasets as ds
 from calibrate.datasets import (
     COLUMNS,
+    DRIFT_EXAMPLE,
+    DRIFT_LEVELS,
     EFFECT_ATTRIBUTES,
     NULL_ATTRIBUTES,
     PLACEHOLDERS,
@@ -407,3 +409,147 @@ def test_readme_documents_the_sample() -> None:
             continue
         assert f"| {row.attribute} | {row.level} | {row.log_odds:+.2f} |" in readme, (row.attribute, row.level)
     assert str(NULL_ATTRIBUTES).replace("'", '"') in readme
+
+
+# --- drift -----------------------------------------------------------------
+
+DRIFT_N = 60_000
+DRIFT_START = "2025-07-02"  # the default: midpoint of 2025-01-01..2025-12-31
+
+
+def _expit(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+@pytest.fixture(scope="module")
+def drift_pair() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """60,000 clean leads with DRIFT_EXAMPLE, and the same seed without drift."""
+    leads, truth = make_leads(DRIFT_N, seed=BIG_SEED, messy=False, return_truth=True, drift=DRIFT_EXAMPLE)
+    base, base_truth = make_leads(DRIFT_N, seed=BIG_SEED, messy=False, return_truth=True)
+    return leads, truth, base, base_truth
+
+
+def _close_rate(leads: pd.DataFrame, mask: pd.Series) -> float:
+    decided = mask & (leads["stage"] != "Open")
+    return float((leads.loc[decided, "stage"] == "Closed Won").mean())
+
+
+def test_drift_example_and_levels_match_the_model() -> None:
+    assert DRIFT_EXAMPLE == {"industry": {"Software": -1.2}}
+    effects = true_effects()
+    for attribute, levels in DRIFT_LEVELS.items():
+        documented = set(effects.loc[effects["attribute"] == attribute, "level"])
+        assert set(levels) <= documented, attribute
+        assert "(missing)" not in levels
+    assert set(DRIFT_LEVELS) <= set(EFFECT_ATTRIBUTES)
+    assert set(DRIFT_LEVELS).isdisjoint(NULL_ATTRIBUTES)
+    assert {"industry", "lead_source", "job_title"} <= set(DRIFT_LEVELS)
+    assert "VP" in DRIFT_LEVELS["job_title"] and "Paid Social" in DRIFT_LEVELS["lead_source"]
+    readme = (SAMPLE_PATH.parent / "README.md").read_text(encoding="utf-8")
+    assert 'DRIFT_EXAMPLE = {"industry": {"Software": -1.2}}' in readme
+    for attribute in DRIFT_LEVELS:
+        assert f"`{attribute}`" in readme, attribute
+
+
+def test_no_drift_leaves_the_output_unchanged() -> None:
+    # the shipped-sample test checks the default byte for byte; a drift that
+    # changes nothing, or drift_start alone, must give the very same frames too
+    base, base_truth = make_leads(3_000, seed=9, return_truth=True)
+    for kwargs in ({"drift": None}, {"drift": {}}, {"drift": {"industry": {"Software": 0.0}}}, {"drift_start": "2025-03-01"}):
+        leads, truth = make_leads(3_000, seed=9, return_truth=True, **kwargs)
+        pd.testing.assert_frame_equal(leads, base, obj=str(kwargs))
+        pd.testing.assert_frame_equal(truth, base_truth, obj=str(kwargs))
+
+
+def test_drift_lowers_software_close_rate_after_drift_start(
+    drift_pair: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame],
+) -> None:
+    leads, _, base, _ = drift_pair
+    after = leads["created_date"] >= DRIFT_START
+    software = leads["industry"] == "Software"
+    manufacturing = leads["industry"] == "Manufacturing"
+    sw_before, sw_after = _close_rate(leads, software & ~after), _close_rate(leads, software & after)
+    mf_before, mf_after = _close_rate(leads, manufacturing & ~after), _close_rate(leads, manufacturing & after)
+    assert sw_before >= 1.5 * sw_after, (sw_before, sw_after)
+    assert abs(mf_after / mf_before - 1) < 0.25, (mf_before, mf_after)
+    # without drift Software does not fall like that, and before drift_start nothing changed
+    base_sw_before = _close_rate(base, software & ~after)
+    assert base_sw_before == sw_before
+    assert _close_rate(base, software & after) > 1.5 * sw_after
+
+
+def test_drift_shifts_p_customer_by_the_amount_exactly(
+    drift_pair: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame],
+) -> None:
+    leads, truth, base, base_truth = drift_pair
+    # drift draws nothing: the same leads, Open or not, with the same intent
+    for col in COLUMNS:
+        if col != "stage":
+            pd.testing.assert_series_equal(leads[col], base[col], obj=col)
+    assert ((leads["stage"] == "Open") == (base["stage"] == "Open")).all()
+    for col in truth.columns.drop(["logit", "p_customer", "outcome"]):
+        pd.testing.assert_series_equal(truth[col], base_truth[col], obj=col)
+
+    after = (leads["created_date"] >= DRIFT_START).to_numpy()
+    industry = leads["industry"]  # masked for 6 %; the drift follows the true industry
+    sw_after = after & (industry == "Software").to_numpy()
+    unchanged = ~after | (industry.notna() & (industry != "Software")).to_numpy()
+    assert sw_after.sum() > 5_000
+    shift = (truth["logit"] - base_truth["logit"]).to_numpy()
+    np.testing.assert_allclose(shift[sw_after], -1.2, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(shift[unchanged], 0.0)
+    masked_after = after & industry.isna().to_numpy()
+    assert np.isclose(shift[masked_after], -1.2, rtol=0, atol=1e-12).sum() > 0
+    assert (np.isclose(shift[masked_after], -1.2, rtol=0, atol=1e-12) | (shift[masked_after] == 0)).all()
+    # p_customer is the model's probability at the shifted logit
+    np.testing.assert_allclose(
+        truth["p_customer"].to_numpy()[sw_after],
+        _expit(base_truth["logit"].to_numpy()[sw_after] - 1.2),
+        rtol=1e-12,
+        atol=0,
+    )
+    np.testing.assert_array_equal(truth["p_customer"].to_numpy()[unchanged], base_truth["p_customer"].to_numpy()[unchanged])
+    np.testing.assert_array_equal(truth["p_customer"], _expit(truth["logit"].to_numpy()))
+    # the same uniforms decide the outcome: a negative drift only turns wins into losses
+    assert (truth["outcome"] <= base_truth["outcome"]).all()
+    assert (truth["outcome"] < base_truth["outcome"]).sum() > 100
+    dec = truth["decided"]
+    assert ((leads.loc[dec, "stage"] == "Closed Won") == (truth.loc[dec, "outcome"] == 1)).all()
+
+
+def test_drift_of_several_attributes_from_a_given_date() -> None:
+    drift = {"lead_source": {"Paid Social": +1.0}, "job_title": {"VP": -0.5, "Manager": 0.3}}
+    leads, truth = make_leads(4_000, seed=3, messy=False, return_truth=True, drift=drift, drift_start="2025-10-01")
+    _, base_truth = make_leads(4_000, seed=3, messy=False, return_truth=True)
+    after = leads["created_date"] >= "2025-10-01"
+    expected = (
+        1.0 * (leads["lead_source"] == "Paid Social")
+        - 0.5 * (truth["seniority"] == "VP")
+        + 0.3 * (truth["seniority"] == "Manager")
+    ).where(after, 0.0)
+    assert (expected != 0).sum() > 300
+    np.testing.assert_allclose(truth["logit"] - base_truth["logit"], expected, rtol=0, atol=1e-12)
+
+
+def test_bad_drift_raises() -> None:
+    with pytest.raises(ValueError, match="unknown attribute 'sector'.*industry, lead_source, job_title"):
+        make_leads(10, drift={"sector": {"Software": -1.0}})
+    with pytest.raises(ValueError, match="unknown attribute 'country'"):  # null attributes cannot drift
+        make_leads(10, drift={"country": {"Germany": 1.0}})
+    with pytest.raises(ValueError, match="unknown level 'Sofware' of 'industry'.*Software, Financial Services"):
+        make_leads(10, drift={"industry": {"Sofware": -1.0}})
+    with pytest.raises(ValueError, match="unknown level 'CEO' of 'job_title'.*C-level, VP, Director"):
+        make_leads(10, drift={"job_title": {"CEO": 1.0}})
+    with pytest.raises(ValueError, match="finite"):
+        make_leads(10, drift={"industry": {"Software": float("nan")}})
+    with pytest.raises(TypeError, match="mapping"):
+        make_leads(10, drift={"industry": -1.2})  # type: ignore[dict-item]
+
+
+@pytest.mark.parametrize("when", ["2024-12-31", "2026-01-01"])
+def test_drift_start_outside_the_period_raises(when: str) -> None:
+    with pytest.raises(ValueError, match="drift_start.*outside start..end"):
+        make_leads(10, drift=DRIFT_EXAMPLE, drift_start=when)
+    # the bounds themselves are allowed
+    make_leads(10, drift=DRIFT_EXAMPLE, drift_start="2025-01-01")
+    make_leads(10, drift=DRIFT_EXAMPLE, drift_start="2025-12-31")
