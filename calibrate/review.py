@@ -58,7 +58,7 @@ from calibrate.io import read_leads
 from calibrate.stats import level_statistics
 from calibrate.target import resolve_target, suggest_columns
 
-__all__ = ["Review", "review_config", "diff_configs", "config_rules", "effect_changes"]
+__all__ = ["Review", "review_config", "diff_configs", "config_rules", "effect_changes", "rolling_view"]
 
 #: PSI above which a population counts as having shifted a lot (the usual reading).
 MAJOR_SHIFT = 0.25
@@ -130,6 +130,7 @@ class Review:
     recommendation: dict[str, Any]
     new_config: ScoringConfig | None = None
     acceptance: pd.DataFrame | None = None
+    rolling: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -145,6 +146,7 @@ class Review:
             "changes": _records(self.changes), "significance": _records(self.significance),
             "diff": _records(self.diff), "champion_challenger": self.champion_challenger,
             "acceptance": _records(self.acceptance) if self.acceptance is not None else None,
+            "rolling": _records(self.rolling) if self.rolling is not None else None,
             "new_config_fingerprint": self.new_config.fingerprint if self.new_config is not None else None,
             "notes": self.notes,
         })
@@ -197,7 +199,8 @@ def effect_changes(then: pd.DataFrame, now: pd.DataFrame, *, alpha: float = 0.05
 
     from calibrate.stats import adjust_pvalues
 
-    both = then[["leads", "customers"]].join(now[["leads", "customers"]], lsuffix="_then", rsuffix="_now", how="inner")
+    both = then[["leads", "customers"]].merge(now[["leads", "customers"]], left_index=True, right_index=True,
+                                              suffixes=("_then", "_now"))
     rows = []
     for (attribute, level), r in both.iterrows():  # levels, not leads: a few hundred 2x2 tables at most
         tables, ratios = [], []
@@ -217,6 +220,58 @@ def effect_changes(then: pd.DataFrame, now: pd.DataFrame, *, alpha: float = 0.05
     out["q_value"] = adjust_pvalues(out["p_value"].to_numpy(dtype=float), correction)
     out["effect_changed"] = out["q_value"] < alpha
     return out
+
+
+def rolling_view(config: ScoringConfig, rows: pd.DataFrame, y: np.ndarray, dates: pd.Series, *,
+                 freq: str = "Q") -> pd.DataFrame:
+    """Each level's close rate and points period by period, on the config's own levels.
+
+    Points per period are what the config's univariate rule would give on that
+    period alone (``lift`` with its scale, otherwise log-odds points with the
+    config's points per doubling of the odds), gated by that period's BH
+    q-values: a view of how the evidence moves, not a fitted config.
+
+    Parameters
+    ----------
+    config : ScoringConfig
+    rows : pandas.DataFrame
+        Decided leads.
+    y : numpy.ndarray
+        Their outcome.
+    dates : pandas.Series
+        Their dates (parsed) or an increasing order column (cut into 4 equal groups).
+    freq : str
+        Pandas period frequency for dates: ``"Q"`` quarters, ``"M"`` months.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``period``, ``attribute``, ``level``, ``leads``, ``customers``,
+        ``close_rate``, ``ci_low``, ``ci_high``, ``q_value``, ``points``.
+    """
+    from calibrate.fitting import PointsSettings, _univariate_points
+
+    method = config.to_dict()["method"]
+    settings = PointsSettings(method="lift" if method["name"] == "lift" else "log_odds", alpha=method["alpha"],
+                              points_per_lift=float(method.get("points_per_lift", 50)),
+                              points_to_double_odds=float(method.get("points_to_double_odds", 40)))
+    if pd.api.types.is_datetime64_any_dtype(dates):
+        periods = dates.dt.to_period(freq).astype(str).to_numpy()
+    else:
+        periods = pd.qcut(pd.to_numeric(dates), 4, duplicates="drop").astype(str).to_numpy()
+    blocks = []
+    for period in sorted(pd.unique(periods)):
+        mask = periods == period
+        counts = _counts_now(config, rows.loc[mask], y[mask])
+        counts = counts[counts["leads"] > 0]
+        if counts["customers"].groupby(level=0).sum().iloc[0] in (0, counts["leads"].groupby(level=0).sum().iloc[0]):
+            continue  # a period with only one class has no close-rate evidence
+        stats = level_statistics(counts)
+        stats["points"] = np.round(_univariate_points(stats, settings, "close_rate")).astype(np.int64)
+        blocks.append(stats.reset_index().assign(period=period))
+    columns = ["period", "attribute", "level", "leads", "customers", "close_rate", "ci_low", "ci_high", "q_value",
+               "points"]
+    return pd.concat(blocks, ignore_index=True)[columns] if blocks else pd.DataFrame(columns=columns)
 
 
 def _counts_now(config: ScoringConfig, rows: pd.DataFrame, y: np.ndarray) -> pd.DataFrame:
@@ -306,6 +361,13 @@ def review_config(config: ScoringConfig, data: pd.DataFrame | str | os.PathLike[
     -------
     Review
     """
+    with np.errstate(divide="ignore", invalid="ignore"):  # empty cells in statsmodels' odds ratios: not errors
+        return _review(config, data, date_column=date_column, since=since, alpha=alpha,
+                       acceptance_column=acceptance_column, recalibrate=recalibrate)
+
+
+def _review(config: ScoringConfig, data: pd.DataFrame | str | os.PathLike[str], *, date_column: str | None,
+            since: str | float | None, alpha: float, acceptance_column: str | None, recalibrate: bool) -> Review:
     from calibrate.calibrator import Calibrator
 
     frame = read_leads(data)
@@ -404,12 +466,25 @@ def review_config(config: ScoringConfig, data: pd.DataFrame | str | os.PathLike[
     if acceptance_column is not None:
         acceptance = _acceptance(rows, scored, y, acceptance_column, document["cleaning"]["placeholders"])
 
+    rolling = None
+    if date_column is not None:
+        everything = resolve_target(frame, column, positive=target["positive"],
+                                    exclude=[v for v in target.get("excluded", []) if v.strip().casefold() in
+                                             set(frame[column].astype(str).str.strip().str.casefold())],
+                                    placeholders=document["cleaning"]["placeholders"])
+        decided = frame.loc[everything.keep]
+        raw = decided[date_column]
+        numbers = pd.to_numeric(raw, errors="coerce")
+        dates = numbers if numbers.notna().mean() > 0.95 else pd.to_datetime(raw, errors="coerce", format="mixed")
+        known = dates.notna().to_numpy()
+        rolling = rolling_view(config, decided.loc[known], everything.y[known], dates[known])
+
     recommendation = _recommend(performance, calibration, score_psi, attribute_psi, changes, significance,
                                 challenge, family_alpha)
     return Review(period=period, performance=performance, calibration=calibration, score_psi=score_psi,
                   attribute_psi=attribute_psi, changes=changes, significance=significance, diff=diff,
                   champion_challenger=challenge, recommendation=recommendation, new_config=new_config,
-                  acceptance=acceptance, notes=notes)
+                  acceptance=acceptance, rolling=rolling, notes=notes)
 
 
 def _acceptance(rows: pd.DataFrame, scored: pd.DataFrame, y: np.ndarray, column: str,

@@ -147,3 +147,26 @@ def test_review_runs_on_the_real_export_ordered_by_lead_number(tmp_path: Path,
     out = capsys.readouterr().out
     assert out.startswith("Recommendation: ") and "Lead Number >= " in out
     assert (tmp_path / "review" / "review.html").exists()
+
+
+def test_rolling_view_shows_the_drift_period_by_period() -> None:
+    leads = make_leads(30_000, seed=10, drift=DRIFT_EXAMPLE, drift_start="2025-07-01")
+    _, result = _review(leads)
+    rolling = result.rolling
+    assert list(dict.fromkeys(rolling["period"])) == ["2025Q1", "2025Q2", "2025Q3", "2025Q4"]
+    software = rolling[(rolling["attribute"] == "industry") & (rolling["level"] == "Software")].set_index("period")
+    assert software.loc[["2025Q1", "2025Q2"], "close_rate"].min() > software.loc[["2025Q3", "2025Q4"], "close_rate"].max()
+    # Counts per period partition the decided leads of that period (checked against pandas).
+    decided = leads[~leads["stage"].str.strip().str.lower().eq("open")]
+    quarter = pd.to_datetime(decided["created_date"]).dt.to_period("Q").astype(str)
+    per_attribute = rolling[rolling["attribute"] == "industry"].groupby("period")["leads"].sum()
+    assert per_attribute.to_dict() == quarter.value_counts().sort_index().to_dict()
+
+
+def test_review_html_has_the_rolling_charts(tmp_path: Path) -> None:
+    leads = make_leads(20_000, seed=11, drift=DRIFT_EXAMPLE, drift_start="2025-07-01")
+    _, result = _review(leads)
+    written = result.write(tmp_path)
+    assert any(name.startswith("charts/rolling_") for name in written)
+    page = written["review.html"].read_text(encoding="utf-8")
+    assert page.count('src="data:image/png;base64,') >= 1

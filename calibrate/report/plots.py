@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PALETTE",
+    "plot_rolling",
     "plot_attribute_evidence",
     "plot_calibration",
     "plot_gains",
@@ -656,6 +657,53 @@ def plot_threshold_table(table: pd.DataFrame, *, threshold: int | None = None, a
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False)  # beside, not over, the lines
     ax.grid(color="#EEEEEE", zorder=0)
     ax.set_axisbelow(True)
+    return ax
+
+
+def plot_rolling(rolling: pd.DataFrame, attribute: str, *, max_levels: int = 8, ax: Axes | None = None) -> Axes:
+    """One attribute's close rate per level over periods (the review's rolling view).
+
+    Parameters
+    ----------
+    rolling : pandas.DataFrame
+        Columns ``period``, ``attribute``, ``level``, ``leads``, ``close_rate``
+        (as :func:`calibrate.review.rolling_view` returns).
+    attribute : str
+        The attribute to draw.
+    max_levels : int
+        Only the levels with the most leads are drawn.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"period": ["2025Q1", "2025Q2"] * 2, "attribute": "demo", "level": ["Yes", "Yes", "No", "No"],
+    ...                       "leads": [100, 120, 900, 880], "close_rate": [0.2, 0.1, 0.05, 0.05]})
+    >>> ax = plot_rolling(table, "demo")
+    >>> len(ax.get_lines())
+    2
+    """
+    _require(rolling, ["period", "attribute", "level", "leads", "close_rate"], "plot_rolling")
+    data = rolling[rolling["attribute"] == attribute]
+    ax = _new_axes(ax, (8.0, 3.6))
+    periods = list(dict.fromkeys(data["period"].astype(str)))
+    top = data.groupby("level")["leads"].sum().sort_values(ascending=False).head(max_levels).index
+    for level in top:
+        rows = data[data["level"] == level]
+        series = pd.Series(rows["close_rate"].to_numpy(dtype=float), index=rows["period"].astype(str))
+        ax.plot(periods, [series.get(p, np.nan) for p in periods], marker="o", label=_text(level))
+    _percent_axis(ax.yaxis)
+    ax.set_title(_text(attribute), loc="left", fontweight="bold")
+    ax.set_ylabel("Close rate")
+    ax.set_xlabel("Period")
+    ax.legend(fontsize=8, ncols=2, frameon=False)
+    ax.grid(axis="y", alpha=0.3)
     return ax
 
 
