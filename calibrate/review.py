@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from calibrate.cleaning import normalize_keys
 from calibrate.config import ScoringConfig
 from calibrate.drift import (
     auc_change,
@@ -290,6 +291,18 @@ def _counts_now(config: ScoringConfig, rows: pd.DataFrame, y: np.ndarray) -> pd.
     return pd.concat(blocks)
 
 
+def _unseen_values(config: ScoringConfig, rows: pd.DataFrame, top: int = 5) -> dict[str, list[list[Any]]]:
+    """Per attribute, the most frequent values never seen in training, with their lead counts."""
+    found: dict[str, list[list[Any]]] = {}
+    for spec, points, _ in config.specs_and_points():
+        codes = spec.encode(rows[spec.name])
+        unseen = rows[spec.name][codes == len(points) - 1]
+        if len(unseen):
+            counts = unseen.astype(str).str.strip().value_counts().head(top)
+            found[spec.name] = [[value, int(n)] for value, n in counts.items()]
+    return found
+
+
 def _counts_then(config: ScoringConfig) -> pd.DataFrame:
     table = config.points_table()
     table = table[table["kind"] != "unseen"]
@@ -352,8 +365,9 @@ def review_config(config: ScoringConfig, data: pd.DataFrame | str | os.PathLike[
         families of tests behind "recalibrate" (AUC, calibration bands, effects)
         runs at ``alpha / 3`` (Bonferroni), with BH q-values within a family.
     acceptance_column : str, optional
-        A column saying whether sales accepted the lead (yes/no, 1/0), for the
-        acceptance rate by band and grade.
+        A column saying whether sales accepted the lead (yes/no, 1/0), or its
+        disqualification reason (blank: accepted), for the acceptance rate and
+        the close rate of accepted leads by band and grade.
     recalibrate : bool
         Fit a challenger config on the new leads and compare.
 
@@ -432,6 +446,7 @@ def _review(config: ScoringConfig, data: pd.DataFrame | str | os.PathLike[str], 
     then = _counts_then(config)
     now = _counts_now(config, rows, y)
     attribute_psi = psi_table(then[["leads"]], now[["leads"]])
+    period["new_values"] = _unseen_values(config, rows)
 
     # 3. Did what predicts a sale change? ----------------------------------------------------------
     changes = rate_changes(then[["leads", "customers"]], now, alpha=alpha)
@@ -452,7 +467,10 @@ def _review(config: ScoringConfig, data: pd.DataFrame | str | os.PathLike[str], 
                   "replaces": config}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            challenger = Calibrator(**params).fit(rows, column, positive=target["positive"])
+            # With dates, the challenger is backtested on the most recent new leads (a time split).
+            by_date = (date_column if date_column is not None and
+                       pd.to_numeric(rows[date_column], errors="coerce").notna().mean() <= 0.95 else None)
+            challenger = Calibrator(**params).fit(rows, column, positive=target["positive"], date_column=by_date)
             champion_scores = config.score(challenger._test_rows)["score"].to_numpy()
         new_config = challenger.config_
         diff = diff_configs(config, new_config)
@@ -491,10 +509,14 @@ def _acceptance(rows: pd.DataFrame, scored: pd.DataFrame, y: np.ndarray, column:
                 placeholders: list[str]) -> pd.DataFrame:
     if column not in rows.columns:
         raise DataError(f"acceptance column {column!r} is not in the data{suggest_columns(column, rows.columns)}")
-    accepted = resolve_target(rows.assign(__y=y), column, placeholders=placeholders)
-    mask = accepted.keep
-    frame = pd.DataFrame({"band": scored["band"].to_numpy()[mask], "accepted": accepted.y,
-                          "customer_accepted": y[mask] * accepted.y})
+    try:  # yes/no, 1/0, TRUE/FALSE ...
+        resolved = resolve_target(rows, column, placeholders=placeholders)
+        mask, accepted_y = resolved.keep, resolved.y
+    except DataError:  # a disqualification reason: blank means accepted, any reason means rejected
+        reasons = normalize_keys(rows[column], placeholders)
+        mask, accepted_y = np.ones(len(rows), dtype=bool), reasons.isna().to_numpy().astype(np.int64)
+    frame = pd.DataFrame({"band": scored["band"].to_numpy()[mask], "accepted": accepted_y,
+                          "customer_accepted": y[mask] * accepted_y})
     if "grade" in scored:
         frame["grade"] = scored["grade"].to_numpy()[mask]
     tables = []

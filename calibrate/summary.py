@@ -191,10 +191,15 @@ def format_review(review: Any) -> str:
     shifted = review.attribute_psi.sort_values("psi", ascending=False).head(5)
     lines.append("Attribute stability (top PSI): " + "; ".join(
         f"{r['attribute']} {r['psi']:.3f} ({r['reading']})" for _, r in shifted.iterrows()))
-    new_levels = [f"{r['attribute']}: {', '.join(map(str, r['new_levels']))}" for _, r in review.attribute_psi.iterrows()
-                  if len(r["new_levels"])]
-    if new_levels:
-        lines.append("New levels never seen in training: " + "; ".join(new_levels))
+    new_values = review.period.get("new_values") or {}
+    if new_values:
+        lines.append("Values never seen in training (scored with the unseen points): " + "; ".join(
+            f"{attribute}: " + ", ".join(f"{value!r} ({n})" for value, n in values)
+            for attribute, values in new_values.items()))
+    gone = [f"{r['attribute']}: {', '.join(map(str, r['gone_levels']))}" for _, r in review.attribute_psi.iterrows()
+            if len(r["gone_levels"])]
+    if gone:
+        lines.append("Levels with no leads any more: " + "; ".join(gone))
     changed = review.changes[review.changes["effect_changed"]]
     moved_rates = int(review.changes["changed"].sum())
     lines.append(f"Levels whose close rate changed: {moved_rates}; whose effect against the other leads changed: "

@@ -170,3 +170,19 @@ def test_review_html_has_the_rolling_charts(tmp_path: Path) -> None:
     assert any(name.startswith("charts/rolling_") for name in written)
     page = written["review.html"].read_text(encoding="utf-8")
     assert page.count('src="data:image/png;base64,') >= 1
+
+
+def test_acceptance_from_a_disqualification_reason() -> None:
+    leads = make_leads(12_000, seed=12)
+    rng = np.random.default_rng(2)
+    reasons = np.where(rng.random(len(leads)) < 0.3, rng.choice(["no budget", "student", "spam"], len(leads)), "")
+    leads["disqualification reason"] = reasons
+    config = _config_for_first_half(leads)
+    result = review_config(config, leads, date_column="created_date", acceptance_column="disqualification reason",
+                           recalibrate=False)
+    table = result.acceptance
+    new = leads[(leads["created_date"] >= "2025-07-01") & ~leads["stage"].str.strip().str.lower().eq("open")]
+    expected = (new["disqualification reason"] == "").mean()  # blank reason = accepted (pandas, directly)
+    bands = table[table["by"] == "band"]
+    assert bands["accepted"].sum() / bands["leads"].sum() == pytest.approx(expected)
+    assert bands["leads"].sum() == len(new)
