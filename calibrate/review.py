@@ -562,7 +562,17 @@ def _recommend(performance: dict[str, Any], calibration: pd.DataFrame, score_psi
     shifted = attribute_psi[attribute_psi["psi"] > MAJOR_SHIFT]
     if len(shifted):
         reasons_adjust.append("the mix of leads shifted in " + ", ".join(shifted["attribute"]))
-    if reasons_recalibrate:
+    worse = bool(challenge) and challenge["difference"]["significant"] and challenge["difference"]["diff"] < 0
+    if reasons_recalibrate and worse:
+        # The new leads alone make a worse config than the one in force: change the rules that moved
+        # rather than everything (or re-fit on a longer window).
+        difference = challenge["difference"]
+        action = "adjust"
+        reasons = reasons_recalibrate + reasons_adjust + [
+            f"but a config re-fitted on the new leads alone ranks them worse (AUC {difference['auc_then']:.3f} in "
+            f"force vs {difference['auc_now']:.3f}, p = {difference['p_value']:.2g}): adjust the listed rules, "
+            "or re-calibrate on a longer window"]
+    elif reasons_recalibrate:
         action, reasons = "recalibrate", reasons_recalibrate + reasons_adjust
     elif reasons_adjust:
         action, reasons = "adjust", reasons_adjust

@@ -186,3 +186,22 @@ def test_acceptance_from_a_disqualification_reason() -> None:
     bands = table[table["by"] == "band"]
     assert bands["accepted"].sum() / bands["leads"].sum() == pytest.approx(expected)
     assert bands["leads"].sum() == len(new)
+
+
+def test_a_worse_challenger_turns_recalibrate_into_adjust() -> None:
+    from calibrate.review import _recommend
+
+    changes = pd.DataFrame({"attribute": ["industry"], "level": ["Software"], "effect_changed": [True],
+                            "changed": [True]})
+    calibration = pd.DataFrame({"band": ["all"], "outside": [False]})
+    psi = pd.DataFrame({"attribute": ["industry"], "psi": [0.01]})
+    significance = pd.DataFrame({"attribute": [], "level": [], "status": []})
+    better = {"difference": {"significant": True, "diff": 0.02, "auc_then": 0.70, "auc_now": 0.72, "p_value": 0.001}}
+    worse = {"difference": {"significant": True, "diff": -0.03, "auc_then": 0.90, "auc_now": 0.87, "p_value": 0.001}}
+    args = ({}, calibration, {"psi": 0.01}, psi, changes, significance)
+    assert _recommend(*args, better, 0.05)["action"] == "recalibrate"
+    decision = _recommend(*args, worse, 0.05)
+    assert decision["action"] == "adjust" and decision["rules"] == [{"attribute": "industry", "level": "Software"}]
+    assert "longer window" in decision["reasons"][-1]
+    assert _recommend({}, calibration, {"psi": 0.01}, psi, changes.assign(effect_changed=False), significance, {},
+                      0.05)["action"] == "keep"
