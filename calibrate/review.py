@@ -59,24 +59,10 @@ from calibrate.io import read_leads
 from calibrate.stats import level_statistics
 from calibrate.target import resolve_target, suggest_columns
 
-__all__ = ["Review", "review_config", "diff_configs", "config_rules", "effect_changes", "rolling_view"]
+__all__ = ["Review", "review_config", "diff_configs", "effect_changes", "rolling_view"]
 
 #: PSI above which a population counts as having shifted a lot (the usual reading).
 MAJOR_SHIFT = 0.25
-
-
-def config_rules(config: ScoringConfig) -> pd.DataFrame:
-    """Every rule of a config with its points and evidence, keyed by (attribute, kind, level).
-
-    Examples
-    --------
-    >>> from calibrate import Calibrator, make_leads
-    >>> config = Calibrator(holdout=None).fit(make_leads(2000, seed=1), target="stage",
-    ...                                       positive=["Closed Won"], exclude=["Open"]).config_
-    >>> list(config_rules(config).columns[:4])
-    ['attribute', 'kind', 'level', 'points']
-    """
-    return config.points_table()
 
 
 def diff_configs(old: ScoringConfig, new: ScoringConfig) -> pd.DataFrame:
