@@ -449,6 +449,16 @@ def _probs(weights: dict[str, float] | tuple[float, ...]) -> np.ndarray:
     return values / values.sum()
 
 
+def _draw_grouped(rng: np.random.Generator, shares: list[float], members: list[dict[str, float]],
+                  n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Draw ``n`` names from groups (group share x weight within the group): the names and their group index."""
+    names = [name for group in members for name in group]
+    group_of = np.asarray([i for i, group in enumerate(members) for _ in group])
+    joint = np.concatenate([share * _probs(tuple(group.values())) for share, group in zip(shares, members)])
+    drawn = rng.choice(len(names), size=n, p=joint / joint.sum())
+    return np.asarray(names, dtype=object)[drawn], group_of[drawn]
+
+
 def _pct(share: float) -> str:
     return f"{share * 100:g}%"
 
@@ -546,14 +556,8 @@ def _generate(
 
     # --- people ---
     groups = list(_SENIORITY)
-    # titles from the joint distribution: group share x weight within the group
-    title_names = [t for g in groups for t in _SENIORITY[g][2]]
-    title_group = np.asarray([i for i, g in enumerate(groups) for _ in _SENIORITY[g][2]])
-    joint = np.concatenate([_SENIORITY[g][0] * _probs(tuple(_SENIORITY[g][2].values())) for g in groups])
-    title_idx = rng.choice(len(title_names), size=n, p=joint / joint.sum())
-    group_idx = title_group[title_idx]
+    job_title, group_idx = _draw_grouped(rng, [_SENIORITY[g][0] for g in groups], [_SENIORITY[g][2] for g in groups], n)
     seniority = np.asarray(groups, dtype=object)[group_idx]
-    job_title = np.asarray(title_names, dtype=object)[title_idx]
 
     first = np.asarray(_FIRST_NAMES, dtype=object)[rng.integers(len(_FIRST_NAMES), size=n)]
     last = np.asarray(_LAST_NAMES, dtype=object)[rng.integers(len(_LAST_NAMES), size=n)]
