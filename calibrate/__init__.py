@@ -28,8 +28,11 @@ from calibrate.errors import (
     UnseenLevelWarning,
 )
 from calibrate.io import read_leads
+from calibrate.activity import read_activities
+from calibrate.accounts import read_target_accounts
 
 if TYPE_CHECKING:
+    from calibrate.crm_data import make_crm_export
     from calibrate.datasets import load_sample_leads, make_leads
 
 __all__ = [
@@ -37,6 +40,9 @@ __all__ = [
     "Calibrator",
     "ScoringConfig",
     "read_leads",
+    "read_activities",
+    "read_target_accounts",
+    "make_crm_export",
     "load_sample_leads",
     "make_leads",
     "CalibrateError",
@@ -56,4 +62,8 @@ def __getattr__(name: str) -> Any:
         from calibrate import datasets
 
         return getattr(datasets, name)
+    if name == "make_crm_export":
+        from calibrate import crm_data
+
+        return crm_data.make_crm_export
     raise AttributeError(f"module 'calibrate' has no attribute {name!r}")

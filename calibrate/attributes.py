@@ -326,6 +326,7 @@ def infer_attributes(
     categorical: Sequence[str] = (),
     placeholders: Sequence[str] = DEFAULT_PLACEHOLDERS,
     left_out: Mapping[str, str] | None = None,
+    last_column: object | None = None,
 ) -> tuple[list[AttributeSpec], list[LeftOut], list[CleaningNote]]:
     """Decide which columns become attributes and build their specs.
 
@@ -347,6 +348,10 @@ def infer_attributes(
         Values meaning blank.
     left_out : mapping of column to reason, optional
         Columns already decided against (target, user drops), with reasons.
+    last_column : column name, optional
+        The file's last column, for telling an empty trailing column (every
+        line ends with a delimiter); default the frame's last column (derived
+        signals come after the file's columns).
 
     Returns
     -------
@@ -372,7 +377,8 @@ def infer_attributes(
     specs: list[AttributeSpec] = []
     excluded: list[LeftOut] = []
     notes: list[CleaningNote] = []
-    last_column = frame.columns[-1] if len(frame.columns) else None
+    if last_column is None:
+        last_column = frame.columns[-1] if len(frame.columns) else None
 
     for column in frame.columns:
         if column in decided:

@@ -22,10 +22,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from calibrate.accounts import AccountStatus, TargetAccounts, read_account_status, read_target_accounts
+from calibrate.activity import ActivityLog, read_activities
 from calibrate.attributes import AttributeSpec, CleaningNote, LeftOut, infer_attributes
 from calibrate.cleaning import DEFAULT_PLACEHOLDERS
 from calibrate.config import ScoringConfig
 from calibrate.counting import count_levels
+from calibrate.derive import DerivedSignals, SignalRecipe, derive_signals, plan_signals, signal_groups
 from calibrate.errors import DataError, LeakageWarning, SmallSampleWarning
 from calibrate.evaluate import calibration_edges, calibration_table, evaluate_scores, holdout_split
 from calibrate.fingerprint import data_fingerprint
@@ -42,12 +45,22 @@ from calibrate.grading import (
     make_bands,
 )
 from calibrate.io import read_leads
-from calibrate.scoring import assign_bands
+from calibrate.scoring import assign_bands, score_leads
 from calibrate.selection import cramers_v_matrix, detect_leakage, select_attributes
 from calibrate.stats import CORRECTIONS, Baseline, attribute_statistics, baseline_rate, level_statistics
 from calibrate.target import Outcome, resolve_target, suggest_columns
 
 __all__ = ["Calibrator", "METHODS"]
+
+#: A job-title column with more distinct values than this is free text, replaced by its derived signals.
+_DROPDOWN_VALUES = 12
+
+
+def _distinct_values(values: pd.Series, placeholders: Sequence[str]) -> int:
+    from calibrate.cleaning import normalize_keys
+
+    return int(pd.Series(normalize_keys(values, placeholders), dtype=object).nunique())
+
 
 #: Point methods: see :mod:`calibrate.fitting`.
 METHODS = ("lift", "log_odds", "logistic")
@@ -152,6 +165,20 @@ class Calibrator:
     created_at : str or datetime, optional
         Timestamp written into the config; none by default (or
         ``SOURCE_DATE_EPOCH``), so configs are reproducible.
+    signals : bool
+        Recognise e-mail, job-title, name and company columns by their
+        content and add the derived signals (:mod:`calibrate.derive`):
+        e-mail domain type, title role and seniority, form-fill junk, account
+        size. ``False`` derives only what ``fit`` is asked for explicitly
+        (activities, account column, target accounts).
+    drop_junk : bool
+        Set junk leads aside before calibration (a form-junk reason, or a
+        disposable or invalid e-mail address) and count them; scoring then
+        adds a ``junk`` column with the reason.
+    decay : bool
+        With an activity log, estimate how fast engagement stops predicting
+        a sale (a half-life chosen by held-out fit) and store it in the
+        config with step rules.
 
     Attributes
     ----------
@@ -188,6 +215,14 @@ class Calibrator:
         the threshold), when ``holdout`` is set.
     config_ : ScoringConfig
         The scoring config.
+    signals_ : SignalRecipe or None
+        The derived signals (what they are computed from).
+    derived_ : DerivedSignals or None
+        The derived columns of the fitted table and notes on deriving them.
+    decay_ : HalfLifeEstimate or None
+        The engagement half-life, with an activity log and ``decay=True``.
+    junk_rows_ : int
+        Rows set aside by ``drop_junk``.
 
     Examples
     --------
@@ -235,6 +270,9 @@ class Calibrator:
         confidence: float = 0.95,
         replaces: ScoringConfig | str | None = None,
         created_at: str | datetime | None = None,
+        signals: bool = True,
+        drop_junk: bool = False,
+        decay: bool = True,
     ) -> None:
         self.method = method
         self.alpha = alpha
@@ -271,6 +309,9 @@ class Calibrator:
         self.confidence = confidence
         self.replaces = replaces
         self.created_at = created_at
+        self.signals = signals
+        self.drop_junk = drop_junk
+        self.decay = decay
 
     def get_params(self) -> dict[str, Any]:
         """The constructor parameters (scikit-learn style)."""
@@ -336,6 +377,12 @@ class Calibrator:
         exclude: Sequence[object] = (),
         drop: Sequence[str] = (),
         date_column: str | None = None,
+        id_column: str | None = None,
+        activities: ActivityLog | pd.DataFrame | str | os.PathLike[str] | None = None,
+        account_column: str | None = None,
+        target_accounts: TargetAccounts | str | os.PathLike[str] | Sequence[str] | pd.DataFrame | None = None,
+        account_status: AccountStatus | str | os.PathLike[str] | pd.DataFrame | None = None,
+        as_of: str | None = None,
     ) -> Calibrator:
         """Compute close rates, tests and points from historical leads.
 
@@ -356,6 +403,26 @@ class Calibrator:
         date_column : str, optional
             A date column: records the training period and makes the holdout
             the latest leads.
+        id_column : str, optional
+            The lead id column; needed to join an activity log.
+        activities : ActivityLog, DataFrame or path, optional
+            An activity log (lead id, activity type, timestamp; columns found
+            by name, see :func:`calibrate.activity.read_activities`): adds
+            per-type counts, recency and velocity, and the engagement decay.
+        account_column : str, optional
+            Company domain column keying leads to accounts (default: a
+            recognised domain column, else corporate e-mail domains).
+        target_accounts : TargetAccounts, path, list or DataFrame, optional
+            Target accounts (domains or company names); adds ``account.target``.
+        account_status : AccountStatus, path or DataFrame, optional
+            What accounts already are (a table with an account, a status such
+            as customer or open opportunity, and optionally the date it holds
+            from); adds ``account.status`` as of each lead's as-of date.
+        as_of : str, optional
+            The reference date of derived signals: a date column (the outcome
+            date, e.g. ``decided_date``; blank cells take the activity log's
+            cut-off) or one ISO date. Default: a column named like
+            ``decided_date``/``closed_date`` when there is one.
 
         Returns
         -------
@@ -366,6 +433,10 @@ class Calibrator:
         frame = read_leads(data)
         if frame.empty:
             raise DataError("the data has no rows")
+        n_rows = len(frame)
+        frame, derived_decided = self._derive(frame, id_column=id_column, activities=activities,
+                                              account_column=account_column, target_accounts=target_accounts,
+                                              account_status=account_status, as_of=as_of, date_column=date_column)
         unknown = [c for c in [*drop, *([date_column] if date_column else [])] if c not in frame.columns]
         if unknown:
             raise DataError(f"column(s) {unknown} not in the data{suggest_columns(str(unknown[0]), frame.columns)}")
@@ -379,7 +450,11 @@ class Calibrator:
         if self.holdout is not None:
             dates = decided_rows[date_column] if date_column else None
             # Keyed on row content, so the same leads are held out whatever the order of the rows.
-            keys = pd.util.hash_pandas_object(decided_rows[sorted(decided_rows.columns, key=str)], index=False).to_numpy()
+            # Derived signals are functions of the file's columns: hashing those alone keeps the split of a fit
+            # with signals and one without the same.
+            derived = set(self.signals_.outputs) if self.signals_ is not None else set()
+            raw_columns = sorted((c for c in decided_rows.columns if c not in derived), key=str)
+            keys = pd.util.hash_pandas_object(decided_rows[raw_columns], index=False).to_numpy()
             train, test = holdout_split(len(decided_rows), outcome.y, dates=dates, test_size=self.holdout,
                                         seed=self.random_state, row_keys=keys)
             self.split_: str = (f"time: the latest {self.holdout:.0%} of leads by {date_column} held out" if date_column
@@ -391,7 +466,7 @@ class Calibrator:
 
         self.outcome_: Outcome = outcome
         self.train_: np.ndarray = train
-        self.n_rows_: int = len(frame)
+        self.n_rows_: int = n_rows
         self.target_: str = target
         self.fingerprint_: str = data_fingerprint(frame)
         self.period_: dict[str, str] | None = period
@@ -400,20 +475,110 @@ class Calibrator:
         decided.update({c: "dropped by the user" for c in drop if c != target})
         if date_column:
             decided[date_column] = "the date column (records the training period)"
+        decided.update({c: r for c, r in derived_decided.items() if c not in decided})
         self._fit_attributes(rows, y, decided)
+        self._fit_decay(outcome, train)
         self._fit_points(y)
         self._fit_grades(y)
         self.backtest_: dict[str, Any] | None = None
         self.config_: ScoringConfig = ScoringConfig(self._document())
         if test is not None:
-            self._backtest(decided_rows.loc[test], outcome.y[test])
+            self._backtest(decided_rows.loc[test], outcome.y[test])  # derived columns already there
             self.config_ = ScoringConfig(self._document())
         return self
 
+    def _derive(self, frame: pd.DataFrame, *, id_column: str | None, activities: Any, account_column: str | None,
+                target_accounts: Any, account_status: Any, as_of: str | None,
+                date_column: str | None) -> tuple[pd.DataFrame, dict[str, str]]:
+        """Add the derived signals to the lead table and set junk leads aside; reasons for the source columns."""
+        self.signals_: SignalRecipe | None = None
+        self.derived_: DerivedSignals | None = None
+        self.activity_log_: ActivityLog | None = None
+        self.junk_rows_: int = 0
+        log = None
+        if activities is not None:
+            log = activities if isinstance(activities, ActivityLog) else read_activities(activities)
+        targets = None
+        if isinstance(target_accounts, pd.DataFrame):
+            # A table: its domain or company columns hold the entries.
+            headers = [c for c in target_accounts.columns if str(c).strip().casefold().replace(" ", "_") in
+                       ("domain", "company_domain", "website", "url", "company", "company_name", "account", "name")]
+            target_accounts = pd.concat([target_accounts[c] for c in headers]).tolist() if headers else []
+        if target_accounts is not None:
+            targets = target_accounts if isinstance(target_accounts, TargetAccounts) else read_target_accounts(
+                target_accounts)
+        statuses = None
+        if account_status is not None:
+            statuses = account_status if isinstance(account_status, AccountStatus) else read_account_status(
+                account_status)
+        recipe = plan_signals(frame, detect=bool(self.signals), id_column=id_column, activities=log,
+                              account_column=account_column, target_accounts=targets, account_status=statuses,
+                              as_of=as_of,
+                              created_column=date_column, drop_junk=self.drop_junk, placeholders=self.placeholders)
+        if not recipe.outputs:
+            return frame, {}
+        derived = derive_signals(frame, recipe, activities=log, placeholders=self.placeholders)
+        self.signals_, self.derived_, self.activity_log_ = recipe, derived, log
+        # Who the person is (name, address, company) is identity, not a trait; a raw job title is summarised by
+        # its role and seniority, which also score titles never seen in training.
+        reasons: dict[str, str] = {}
+        for role, column in recipe.form.items():
+            if role != "email":
+                reasons[column] = f"{role.replace('_', ' ')}: identity, used only to check form-fill junk"
+        if recipe.company:
+            reasons[recipe.company] = "company name: identity, used only to match account lists"
+        if recipe.email:
+            reasons[recipe.email] = "e-mail address: identity; its domain type is scored as email.domain_type"
+        if recipe.account:
+            reasons[recipe.account] = "account key (company domain): identity; account signals are derived from it"
+        if recipe.title and _distinct_values(frame[recipe.title], self.placeholders) > _DROPDOWN_VALUES:
+            # Free text: the role and seniority generalise to titles never seen in training. A drop-down field
+            # (a few values) stays a candidate, and the redundancy check keeps the stronger of it and its signals.
+            reasons[recipe.title] = "job title (free text): scored through title.role and title.seniority"
+        if recipe.id_column:
+            reasons[recipe.id_column] = "the lead id (joins the activity log)"
+        if recipe.as_of_column:
+            reasons[recipe.as_of_column] = "the as-of date of derived signals (the outcome date)"
+        frame = pd.concat([frame, derived.frame], axis=1)
+        if derived.junk.any():
+            self.junk_rows_ = int(derived.junk.sum())
+            frame = frame.loc[~derived.junk]
+            if frame.empty:
+                raise DataError("every lead was set aside as junk; fit without drop_junk (CLI: without --drop-junk)")
+        return frame, {c: r for c, r in reasons.items() if c in frame.columns}
+
+    def _fit_decay(self, outcome: Outcome, train: np.ndarray) -> None:
+        """Estimate the engagement half-life on the training leads (with an activity log)."""
+        self.decay_: Any = None
+        self.decay_curve_: pd.DataFrame | None = None
+        features = self.derived_.activity if self.derived_ is not None else None
+        if features is None or not self.decay:
+            return
+        from calibrate.decay import decay_curve, estimate_half_life
+
+        # Positions of the training leads among the rows the derivation saw (junk rows included).
+        kept_rows = np.flatnonzero(~self.derived_.junk)
+        training_rows = kept_rows[np.flatnonzero(outcome.keep)[train]]
+        position = np.full(len(self.derived_.junk), -1)
+        position[training_rows] = np.arange(len(training_rows))
+        events = features.events
+        lead = position[events.lead]
+        use = lead >= 0
+        y = self.training_y_
+        recency = features.frame["activity.days_since_last"].to_numpy()[training_rows]
+        self.decay_curve_ = decay_curve(recency, y, confidence=self.confidence)
+        if not use.any() or y.min() == y.max():
+            return
+        kept_events = type(events)(lead=lead[use], type_code=events.type_code[use], age_days=events.age_days[use])
+        self.decay_ = estimate_half_life(kept_events, len(training_rows), len(self.signals_.activity_types), y,
+                                         random_state=self.random_state, confidence=self.confidence)
+
     def _fit_attributes(self, rows: pd.DataFrame, y: np.ndarray, decided: Mapping[str, str]) -> None:
+        derived = set(self.signals_.outputs) if self.signals_ is not None else set()
+        raw_columns = [c for c in rows.columns if c not in derived]
         specs, left_out, notes = infer_attributes(
             rows, min_support=self.min_support, n_bins=self.n_bins, bins=self.bins, categorical=self.categorical,
-            placeholders=self.placeholders, left_out=decided)
+            placeholders=self.placeholders, left_out=decided, last_column=raw_columns[-1] if raw_columns else None)
         if not specs:
             reasons = "; ".join(f"{o.column}: {o.reason}" for o in left_out if o.column != self.target_)
             raise DataError(f"no usable attribute is left to score ({reasons or 'the data has only the target column'}); "
@@ -500,7 +665,11 @@ class Calibrator:
         return totals
 
     def _fit_grades(self, y: np.ndarray) -> None:
-        self.groups_: dict[str, str] = assign_groups([s.name for s in self.specs_], self.groups)
+        names = {s.name for s in self.specs_}
+        derived_groups = ({k: v for k, v in signal_groups(self.signals_.outputs).items() if k in names}
+                          if self.signals_ is not None else {})
+        self.groups_: dict[str, str] = assign_groups([s.name for s in self.specs_], {**derived_groups,
+                                                                                      **(self.groups or {})})
         self.grade_edges_: dict[str, list[float]] | None = None
         self.grade_matrix_: pd.DataFrame | None = None
         if not self.grades:
@@ -516,7 +685,9 @@ class Calibrator:
         """Score the held-out leads with the config, as any scorer would, and measure."""
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # unseen values are expected on new leads and counted by the scorer
-            scored = self.config_.score(rows)
+            derived = rows[list(self.signals_.outputs)] if self.signals_ is not None else None
+            scored = score_leads(self.config_, rows.drop(columns=derived.columns) if derived is not None else rows,
+                                 derived=derived)
         scores = scored["score"].to_numpy()
         self._test_y, self._test_scores, self._test_rows = y, scores, rows
         self._test_grades = scored["grade"].to_numpy() if "grade" in scored else None

@@ -21,7 +21,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -45,6 +45,27 @@ Sep = Annotated[str | None, typer.Option(help="CSV delimiter (detected when omit
 Encoding = Annotated[str | None, typer.Option(help="Text encoding (detected when omitted).")]
 Sheet = Annotated[str | None, typer.Option(help="Excel sheet name (the first when omitted).")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors and warnings.")]
+
+# Options of the derived signals (activity log, accounts).
+Activities = Annotated[Path | None, typer.Option("--activities", help="Activity log (CSV/Parquet): lead id, activity "
+                                                 "type, timestamp; columns found by name.")]
+ActivityId = Annotated[str | None, typer.Option(help="Lead id column of the activity log (found by name when omitted).")]
+ActivityType = Annotated[str | None, typer.Option(help="Activity type column of the log (found by name when omitted).")]
+ActivityTime = Annotated[str | None, typer.Option(help="Timestamp column of the log (found by name when omitted).")]
+AsOf = Annotated[str | None, typer.Option("--as-of", help="Reference date of derived signals: a date column (the "
+                                          "outcome date) or YYYY-MM-DD; default a decided/closed date column, else "
+                                          "the log's latest activity.")]
+
+
+def _read_log(path: Path | None, lead_id: str | None, activity: str | None, timestamp: str | None) -> Any:
+    if path is None:
+        if lead_id or activity or timestamp:
+            raise _Failure("--activity-id-column/--activity-type-column/--activity-time-column need --activities LOG")
+        return None
+    from calibrate.activity import read_activities
+
+    return read_activities(path, lead_id=lead_id, activity=activity, timestamp=timestamp)
+
 
 # click's UsageError, whether typer vendors click (0.29+) or depends on it: the base of BadParameter.
 _UsageError: type[Exception] = typer.BadParameter.__mro__[1]
@@ -135,6 +156,18 @@ def fit(
     summary: Annotated[Path | None, typer.Option(help="Also write the printed summary to this file.")] = None,
     evidence: Annotated[Path | None, typer.Option(help="Also write the per-level evidence table to this CSV.")] = None,
     report: Annotated[Path | None, typer.Option("--report", help="Also write the diagnostic report (HTML, Markdown, JSON, PNG) to this folder.")] = None,
+    id_column: Annotated[str | None, typer.Option(help="Lead id column (joins the activity log).")] = None,
+    activities: Activities = None,
+    activity_id_column: ActivityId = None,
+    activity_type_column: ActivityType = None,
+    activity_time_column: ActivityTime = None,
+    account_column: Annotated[str | None, typer.Option(help="Company domain column keying leads to accounts (default: a domain column found by name, else corporate e-mail domains).")] = None,
+    target_accounts: Annotated[Path | None, typer.Option(help="File of target account domains or company names (one per line, or a CSV column named domain/company).")] = None,
+    account_status: Annotated[Path | None, typer.Option(help="Table of account statuses: an account (domain or company) column, a status column (customer, open opportunity, ...) and optionally the date it holds from (since).")] = None,
+    as_of: AsOf = None,
+    no_signals: Annotated[bool, typer.Option("--no-signals", help="Do not recognise e-mail, job-title, name and company columns by content to derive signals.")] = False,
+    drop_junk: Annotated[bool, typer.Option("--drop-junk", help="Set junk leads (form junk, disposable or invalid e-mail) aside before calibration.")] = False,
+    no_decay: Annotated[bool, typer.Option("--no-decay", help="Do not estimate the engagement half-life from the activity log.")] = False,
     quiet: Quiet = False,
 ) -> None:
     """Fit points from historical leads and write a scoring config."""
@@ -155,13 +188,20 @@ def fit(
             leads_per_period=leads_per_period, band_style=band_style, groups=_pairs(group, "--group", "COLUMN=fit"),
             sla=_pairs(sla, "--sla", "A1=4h"), grades=not no_grades, max_attributes=max_attributes,
             redundancy_bound=redundancy_bound, leakage="keep" if keep_leaky else "exclude",
-            holdout=holdout or None, placeholders=placeholders)
+            holdout=holdout or None, placeholders=placeholders, signals=not no_signals, drop_junk=drop_junk,
+            decay=not no_decay)
         options = {"positive": positive or None, "exclude": exclude_outcome or (), "drop": drop or (),
                    "date_column": date_column}
+        log = _read_log(activities, activity_id_column, activity_type_column, activity_time_column)
+        signal_options = {"id_column": id_column, "activities": log, "account_column": account_column,
+                          "target_accounts": target_accounts, "account_status": account_status, "as_of": as_of}
         if method == "compare":
+            if log is not None or target_accounts is not None or account_status is not None:
+                raise _Failure("--method compare does not take --activities, --target-accounts or --account-status yet; "
+                               "compare on the lead table alone, then fit the chosen method with them")
             table = cal.compare(frame, target, **options)
         else:
-            cal.fit(frame, target, **options)
+            cal.fit(frame, target, **options, **signal_options)
     if method == "compare":
         text = format_comparison(table)
         if summary is not None:
@@ -194,6 +234,11 @@ def score(
                                          "formulas neutralised) or .parquet (for systems: values as they are).")],
     score_column: Annotated[str, typer.Option(help="Name of the score column added.")] = "score",
     band_column: Annotated[str, typer.Option(help="Name of the band column added.")] = "band",
+    activities: Activities = None,
+    activity_id_column: ActivityId = None,
+    activity_type_column: ActivityType = None,
+    activity_time_column: ActivityTime = None,
+    as_of: AsOf = None,
     sep: Sep = None,
     encoding: Encoding = None,
     sheet: Sheet = None,
@@ -207,7 +252,8 @@ def score(
     scoring = ScoringConfig.load(config)
     with _reported_warnings():
         frame = read_leads(data, sep=sep, encoding=encoding, sheet=sheet)
-        scored = scoring.score(frame, score_column=score_column, band_column=band_column)
+        log = _read_log(activities, activity_id_column, activity_type_column, activity_time_column)
+        scored = scoring.score(frame, activities=log, as_of=as_of, score_column=score_column, band_column=band_column)
     if output.suffix.lower() in (".parquet", ".pq"):
         output.parent.mkdir(parents=True, exist_ok=True)
         scored.to_parquet(output, index=False)
@@ -225,6 +271,11 @@ def report_command(
     data: Annotated[Path, typer.Argument(metavar="DATA", help="Leads with their outcome: CSV, Parquet or Excel.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for report.html, report.md, summary.json and charts.")] = Path("reports/report"),
     title: Annotated[str | None, typer.Option(help="Report title.")] = None,
+    activities: Activities = None,
+    activity_id_column: ActivityId = None,
+    activity_type_column: ActivityType = None,
+    activity_time_column: ActivityTime = None,
+    as_of: AsOf = None,
     sep: Sep = None,
     encoding: Encoding = None,
     sheet: Sheet = None,
@@ -245,7 +296,9 @@ def report_command(
         excluded = [v for v in target.get("excluded", []) if v.strip().casefold() in present]
         outcome = resolve_target(frame, column, positive=target["positive"], exclude=excluded,
                                  placeholders=scoring.to_dict()["cleaning"]["placeholders"])
-        scored = scoring.score(frame.loc[outcome.keep])
+        log = _read_log(activities, activity_id_column, activity_type_column, activity_time_column)
+        # Scored whole, then the decided leads kept: account signals count every colleague in the file.
+        scored = scoring.score(frame, activities=log, as_of=as_of).loc[outcome.keep]
     grades = scored["grade"].to_numpy() if "grade" in scored else None
     built = build_report(scoring, y=outcome.y, scores=scored["score"].to_numpy(), grades=grades,
                          unseen=scored.attrs.get("unseen"), evaluation_label=f"the {outcome.leads:,} leads of {data.name}",
@@ -266,6 +319,10 @@ def review(
     acceptance_column: Annotated[str | None, typer.Option(help="Column saying whether sales accepted the lead.")] = None,
     alpha: Annotated[float, typer.Option(help="Significance level of the review's tests.")] = 0.05,
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for review.html, review.md, review.json and the re-calibrated config.")] = Path("reports/review"),
+    activities: Activities = None,
+    activity_id_column: ActivityId = None,
+    activity_type_column: ActivityType = None,
+    activity_time_column: ActivityTime = None,
     sep: Sep = None,
     encoding: Encoding = None,
     sheet: Sheet = None,
@@ -281,9 +338,10 @@ def review(
         frame = read_leads(data, sep=sep, encoding=encoding, sheet=sheet)
         if target is not None and target != scoring.to_dict()["target"]["column"]:
             frame = frame.rename(columns={target: scoring.to_dict()["target"]["column"]})
+        log = _read_log(activities, activity_id_column, activity_type_column, activity_time_column)
         result = review_config(scoring, frame, date_column=date_column,
                                since=float(since) if since is not None and _is_number(since) else since,
-                               alpha=alpha, acceptance_column=acceptance_column)
+                               alpha=alpha, acceptance_column=acceptance_column, activities=log)
     result.write(output)
     if not quiet:
         typer.echo(result.summary() + f"\nReview written to {output / 'review.html'}")

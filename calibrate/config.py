@@ -2,7 +2,7 @@
 
 A :class:`ScoringConfig` is what a fit hands to other systems. It is a plain
 document (nested dicts and lists) checked against the JSON Schema shipped in
-``calibrate/schema/config-v1.json`` and against rules a schema cannot express
+``calibrate/schema/config-v3.json`` (versions 1 and 2 still load) and against rules a schema cannot express
 (sorted, contiguous bins; distinct level values; increasing band bounds).
 Loading uses ``yaml.safe_load`` only: a file with Python object tags is
 refused, never executed.
@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -42,12 +42,15 @@ from calibrate.attributes import AttributeSpec, CategoricalSpec, NumericSpec
 from calibrate.cleaning import normalize_value
 from calibrate.errors import ConfigError
 
+if TYPE_CHECKING:
+    from calibrate.derive import SignalRecipe
+
 __all__ = ["ScoringConfig", "SCHEMA_VERSION", "READABLE_VERSIONS", "config_schema", "DEFAULT_BANDS"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Versions this release reads; older documents are upgraded in memory on load.
-READABLE_VERSIONS = (1, 2)
+READABLE_VERSIONS = (1, 2, 3)
 
 #: Default bands: ``max`` is exclusive, so a score equal to the threshold is hot.
 DEFAULT_BANDS: tuple[dict[str, Any], ...] = ({"name": "cold", "max": 40}, {"name": "warm", "max": 100}, {"name": "hot"})
@@ -60,7 +63,7 @@ def config_schema(version: int = SCHEMA_VERSION) -> dict[str, Any]:
     Examples
     --------
     >>> config_schema()["properties"]["schema_version"]
-    {'const': 2}
+    {'const': 3}
     """
     text = resources.files("calibrate").joinpath("schema", f"config-v{version}.json").read_text("utf-8")
     return json.loads(text)
@@ -114,6 +117,12 @@ def _flow_rules(document: dict[str, Any]) -> dict[str, Any]:
         out["left_out"] = [_FlowDict(item) for item in out["left_out"]]
     if "calibration" in out:
         out["calibration"] = dict(out["calibration"], bands=[_FlowDict(b) for b in out["calibration"]["bands"]])
+    if "decay" in out:
+        decay = dict(out["decay"])
+        for key in ("step_rules", "curve"):
+            if key in decay:
+                decay[key] = [_FlowDict(item) for item in decay[key]]
+        out["decay"] = decay
     if "grades" in out:
         grades = dict(out["grades"], cells=[_FlowDict(c) for c in out["grades"]["cells"]])
         grades.update({k: _FlowDict(grades[k]) for k in ("fit", "engagement")})
@@ -185,6 +194,10 @@ def _validate(document: Any) -> dict[str, Any]:
     _schema_errors(document, version)
     if version == 1:
         document = _upgrade_v1(document)
+        _schema_errors(document, 2)
+    if version < SCHEMA_VERSION:
+        # Version 3 only added optional sections (derived signals, decay): same shape otherwise.
+        document = dict(document, schema_version=SCHEMA_VERSION)
         _schema_errors(document, SCHEMA_VERSION)
     _check_semantics(document)
     return dict(document)
@@ -333,6 +346,22 @@ class ScoringConfig:
         return [a["name"] for a in self._document["attributes"]]
 
     @property
+    def signals(self) -> SignalRecipe | None:
+        """The recipe of the derived signals, or ``None`` when the config scores raw columns only."""
+        from calibrate.derive import SignalRecipe
+
+        section = self._document.get("signals")
+        return SignalRecipe.from_document(section) if section else None
+
+    @property
+    def input_columns(self) -> list[str]:
+        """The columns a lead table needs to be scored: raw attributes plus the inputs of derived signals."""
+        recipe = self.signals
+        derived = set(recipe.outputs) if recipe else set()
+        raw = [name for name in self.attributes if name not in derived]
+        return raw + [c for c in (recipe.inputs if recipe else ()) if c not in raw]
+
+    @property
     def baseline_rate(self) -> float:
         """Close rate of the training leads."""
         return float(self._document["training"]["baseline_rate"])
@@ -365,15 +394,16 @@ class ScoringConfig:
         return pd.DataFrame(rows)
 
     # ----------------------------------------------------------------- scoring
-    def score(self, data: pd.DataFrame, *, score_column: str = "score", band_column: str = "band",
-              grade_columns: bool = True) -> pd.DataFrame:
+    def score(self, data: pd.DataFrame, *, activities: Any = None, as_of: str | None = None,
+              score_column: str = "score", band_column: str = "band", grade_columns: bool = True) -> pd.DataFrame:
         """Score leads: the input rows in order, all columns kept, plus score and band (and grades).
 
         See :func:`calibrate.scoring.score_leads`.
         """
         from calibrate.scoring import score_leads
 
-        return score_leads(self, data, score_column=score_column, band_column=band_column, grade_columns=grade_columns)
+        return score_leads(self, data, activities=activities, as_of=as_of, score_column=score_column,
+                           band_column=band_column, grade_columns=grade_columns)
 
     def specs_and_points(self) -> list[tuple[AttributeSpec, np.ndarray, str]]:
         """Each attribute's spec, its points per level code and its group (for scorers)."""

@@ -174,6 +174,35 @@ def _grades(cal: Calibrator) -> dict[str, Any] | None:
             "source": cal.grade_source_, "cells": cells}
 
 
+def _decay(cal: Calibrator) -> dict[str, Any] | None:
+    """Half-life for scorers that multiply, step rules for scorers that add."""
+    from calibrate.decay import decay_multiplier, step_rules
+
+    estimate = cal.decay_
+    if estimate is None:
+        return None
+    section: dict[str, Any] = {
+        "half_life_days": _num(estimate.half_life_days), "ci_low": _num(estimate.ci_low),
+        "ci_high": _num(estimate.ci_high), "confidence": _num(cal.confidence), "method": estimate.method,
+        "holdout_log_loss": _num(estimate.holdout_log_loss), "no_decay_log_loss": _num(estimate.no_decay_log_loss),
+        "multiplier_per_30_days": _num(decay_multiplier(estimate.half_life_days, 30)),
+    }
+    recency = next((s for s in cal.specs_ if s.name == "activity.days_since_last"), None)
+    if recency is not None:
+        points = [int(cal.points_[(recency.name, label)]) for label in recency.labels]
+        section["recency_attribute"] = recency.name
+        section["start_points"] = points[0]
+        section["step_rules"] = [{"inactive_days": _whole(r["inactive_days"]), "add_points": int(r["add_points"])}
+                                 for r in step_rules([min(0.0, recency.edges[0] - 1), *recency.edges], points)]
+        section["no_activity_points"] = int(cal.points_[(recency.name, recency.level_labels[-2])])
+    if cal.decay_curve_ is not None:
+        section["curve"] = [{"days": str(r["days"]), "leads": int(r["leads"]), "customers": int(r["customers"]),
+                             "close_rate": _num(r["close_rate"]), "ci_low": _num(r["ci_low"]),
+                             "ci_high": _num(r["ci_high"]), "lift": _num(r["lift"])}
+                            for _, r in cal.decay_curve_.iterrows()]
+    return section
+
+
 def build_document(cal: Calibrator) -> dict[str, Any]:
     """The config document (nested dicts and lists) of a fitted calibrator."""
     outcome, baseline = cal.outcome_, cal.baseline_
@@ -183,6 +212,8 @@ def build_document(cal: Calibrator) -> dict[str, Any]:
         "baseline_ci_low": _num(baseline.ci_low), "baseline_ci_high": _num(baseline.ci_high),
         "fingerprint": cal.fingerprint_,
     }
+    if cal.junk_rows_:
+        training["rows_set_aside_as_junk"] = cal.junk_rows_
     if cal.period_:
         training["period"] = cal.period_
     training["score_bands"] = [
@@ -210,6 +241,11 @@ def build_document(cal: Calibrator) -> dict[str, Any]:
         "calibration": _calibration(cal),
         "evaluation": _evaluation(cal),
     })
+    if cal.signals_ is not None:
+        document["signals"] = cal.signals_.to_document()
+    decay = _decay(cal)
+    if decay:
+        document["decay"] = decay
     grades = _grades(cal)
     if grades:
         document["grades"] = grades

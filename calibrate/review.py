@@ -330,7 +330,8 @@ def _split_new_period(frame: pd.DataFrame, config: ScoringConfig, date_column: s
 
 def review_config(config: ScoringConfig, data: pd.DataFrame | str | os.PathLike[str], *,
                   date_column: str | None = None, since: str | float | None = None, alpha: float = 0.05,
-                  acceptance_column: str | None = None, recalibrate: bool = True) -> Review:
+                  acceptance_column: str | None = None, recalibrate: bool = True,
+                  activities: Any = None) -> Review:
     """Review the config in force on the leads of a later period.
 
     Parameters
@@ -356,6 +357,8 @@ def review_config(config: ScoringConfig, data: pd.DataFrame | str | os.PathLike[
         the close rate of accepted leads by band and grade.
     recalibrate : bool
         Fit a challenger config on the new leads and compare.
+    activities : ActivityLog, DataFrame or path, optional
+        The activity log, when the config scores activity signals.
 
     Returns
     -------
@@ -363,14 +366,32 @@ def review_config(config: ScoringConfig, data: pd.DataFrame | str | os.PathLike[
     """
     with np.errstate(divide="ignore", invalid="ignore"):  # empty cells in statsmodels' odds ratios: not errors
         return _review(config, data, date_column=date_column, since=since, alpha=alpha,
-                       acceptance_column=acceptance_column, recalibrate=recalibrate)
+                       acceptance_column=acceptance_column, recalibrate=recalibrate, activities=activities)
+
+
+def _with_signals(config: ScoringConfig, raw: pd.DataFrame, activities: Any) -> tuple[pd.DataFrame, Any]:
+    """The leads with the config's derived signals added (computed over the whole table), and the log read."""
+    from calibrate.activity import ActivityLog, read_activities
+    from calibrate.derive import derive_signals
+
+    log = activities if activities is None or isinstance(activities, ActivityLog) else read_activities(activities)
+    recipe = config.signals
+    if recipe is None:
+        return raw, log
+    derived = derive_signals(raw, recipe, activities=log, placeholders=config.to_dict()["cleaning"]["placeholders"])
+    return pd.concat([raw, derived.frame], axis=1), log
 
 
 def _review(config: ScoringConfig, data: pd.DataFrame | str | os.PathLike[str], *, date_column: str | None,
-            since: str | float | None, alpha: float, acceptance_column: str | None, recalibrate: bool) -> Review:
+            since: str | float | None, alpha: float, acceptance_column: str | None, recalibrate: bool,
+            activities: Any = None) -> Review:
     from calibrate.calibrator import Calibrator
+    from calibrate.scoring import score_leads
 
-    frame = read_leads(data)
+    raw = read_leads(data)
+    frame, log = _with_signals(config, raw, activities)
+    recipe = config.signals
+    outputs = list(recipe.outputs) if recipe is not None else []
     document = config.to_dict()
     # A "recalibrate" rests on three families of tests (AUC, calibration bands, effects); each is run at
     # alpha / 3 so that an unchanged config is kept with probability of at least 1 - alpha (Bonferroni).
@@ -386,8 +407,9 @@ def _review(config: ScoringConfig, data: pd.DataFrame | str | os.PathLike[str], 
     rows, y = rows_all.loc[outcome.keep], outcome.y
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        scored = config.score(rows)
+        scored = score_leads(config, rows.drop(columns=outputs), derived=rows[outputs] if outputs else None)
     scores = scored["score"].to_numpy()
+    score_by_row = pd.Series(scores, index=rows.index)
     period.update({"leads": int(len(y)), "customers": int(y.sum()), "rate": float(y.mean())})
     notes: list[str] = []
 
@@ -456,8 +478,18 @@ def _review(config: ScoringConfig, data: pd.DataFrame | str | os.PathLike[str], 
             # With dates, the challenger is backtested on the most recent new leads (a time split).
             by_date = (date_column if date_column is not None and
                        pd.to_numeric(rows[date_column], errors="coerce").notna().mean() <= 0.95 else None)
-            challenger = Calibrator(**params).fit(rows, column, positive=target["positive"], date_column=by_date)
-            champion_scores = config.score(challenger._test_rows)["score"].to_numpy()
+            signal_options = {}
+            if recipe is not None:
+                # The challenger derives the same signals from the same inputs.
+                params["signals"] = bool(recipe.email or recipe.title or recipe.form)
+                params["drop_junk"] = bool(recipe.junk_filter)
+                signal_options = {"id_column": recipe.id_column, "activities": log if recipe.uses_activities else None,
+                                  "account_column": recipe.account, "target_accounts": recipe.targets,
+                                  "account_status": recipe.statuses,
+                                  "as_of": recipe.as_of_column or recipe.as_of_date}
+            challenger = Calibrator(**params).fit(rows.drop(columns=outputs), column, positive=target["positive"],
+                                                  date_column=by_date, **signal_options)
+            champion_scores = score_by_row.loc[challenger._test_rows.index].to_numpy()
         new_config = challenger.config_
         diff = diff_configs(config, new_config)
         champion = auc_with_ci(challenger._test_y, champion_scores)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from calibrate.activity import ActivityLog
 from calibrate.errors import DataError, UnseenLevelWarning
 from calibrate.target import suggest_columns
 
@@ -48,7 +49,8 @@ def assign_bands(scores: np.ndarray, bands: list[dict]) -> np.ndarray:
     return names[np.searchsorted(bounds, scores, side="right")]
 
 
-def score_leads(config: ScoringConfig, data: pd.DataFrame, *, score_column: str = "score",
+def score_leads(config: ScoringConfig, data: pd.DataFrame, *, activities: ActivityLog | pd.DataFrame | str | None = None,
+                as_of: str | None = None, derived: pd.DataFrame | None = None, score_column: str = "score",
                 band_column: str = "band", grade_columns: bool = True) -> pd.DataFrame:
     """Score every row of ``data`` with ``config``.
 
@@ -57,8 +59,18 @@ def score_leads(config: ScoringConfig, data: pd.DataFrame, *, score_column: str 
     config : ScoringConfig
         The config to apply.
     data : pandas.DataFrame
-        Leads; every attribute of the config must be a column. Other columns
-        are kept untouched, in their order.
+        Leads; every column of ``config.input_columns`` must be present.
+        Other columns are kept untouched, in their order.
+    activities : ActivityLog, DataFrame or path, optional
+        The activity log, required when the config counts activities
+        (``config.signals.uses_activities``).
+    as_of : str, optional
+        Date (YYYY-MM-DD) the derived signals are computed as of for leads
+        without an as-of value; default the activity log's latest activity.
+    derived : pandas.DataFrame, optional
+        The config's derived signal columns, already computed for these rows
+        (e.g. over a larger table, so account counts see every colleague);
+        the recipe is then not run again.
     score_column, band_column : str
         Names of the columns added.
     grade_columns : bool
@@ -68,8 +80,10 @@ def score_leads(config: ScoringConfig, data: pd.DataFrame, *, score_column: str 
     Returns
     -------
     pandas.DataFrame
-        A copy of ``data``, same rows in the same order, plus the integer
-        score (capped at ``scale.total_cap`` when set), the band and, with
+        A copy of ``data``, same rows in the same order, plus the derived
+        signals of the config (``email.domain_type``, ``activity.*``, ...),
+        a ``junk`` column (the reason, empty when clean) when the config set
+        junk leads aside, the integer score (capped at ``scale.total_cap`` when set), the band and, with
         grades, the grade columns. ``attrs["unseen"]`` counts, per attribute,
         the values never seen in training.
 
@@ -86,23 +100,44 @@ def score_leads(config: ScoringConfig, data: pd.DataFrame, *, score_column: str 
     """
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"score needs a pandas DataFrame, got {type(data).__name__}; read files with read_leads()")
-    missing = [name for name in config.attributes if name not in data.columns]
+    missing = [name for name in config.input_columns if name not in data.columns]
     if missing:
         hints = "".join(suggest_columns(name, [c for c in data.columns if c not in config.attributes]) for name in missing[:3])
         raise DataError(f"column(s) {missing} used by the config are missing from the data{hints}; "
                         "rename them in the data to the names the config was fitted on")
+    document = config.to_dict()
+    recipe = config.signals
+    source, derived_columns = data, pd.DataFrame(index=data.index)
+    junk = None
+    if recipe is not None:
+        from calibrate.activity import read_activities
+        from calibrate.derive import DerivedSignals, derive_signals, junk_mask
+
+        if derived is not None:
+            signals = DerivedSignals(derived[list(recipe.outputs)], junk_mask(derived, recipe), [])
+        else:
+            log = read_activities(activities) if activities is not None and not isinstance(activities, ActivityLog) \
+                else activities
+            signals = derive_signals(data, recipe, activities=log, as_of=as_of,
+                                     placeholders=tuple(document["cleaning"]["placeholders"]))
+        derived_columns = signals.frame
+        source = pd.concat([data, derived_columns], axis=1)
+        if recipe.junk_filter:
+            reason = derived_columns.get("form.junk", pd.Series("clean", index=data.index)).astype(object)
+            email_type = derived_columns.get("email.domain_type", pd.Series(None, index=data.index, dtype=object))
+            reason = reason.where(reason != "clean", email_type.where(email_type.isin(recipe.junk_filter)) + " e-mail")
+            junk = reason.where(signals.junk, "").fillna("")
     for column in (score_column, band_column):
         if column in data.columns:
             raise DataError(f"the data already has a column {column!r}; rename it or pass "
                             f"{'score_column' if column == score_column else 'band_column'}= (CLI: --score-column/--band-column)")
-    document = config.to_dict()
     scale = document["scale"]
     total = np.full(len(data), int(scale.get("base_points", 0)), dtype=np.int64)
     by_group = {"fit": np.zeros(len(data), dtype=np.int64), "engagement": np.zeros(len(data), dtype=np.int64)}
     unseen: list[str] = []
     unseen_counts: dict[str, int] = {}
     for spec, points, group in config.specs_and_points():
-        codes = spec.encode(data[spec.name])
+        codes = spec.encode(source[spec.name])
         contribution = points[codes]
         total += contribution
         by_group[group] += contribution
@@ -110,7 +145,7 @@ def score_leads(config: ScoringConfig, data: pd.DataFrame, *, score_column: str 
         n_unseen = int(np.count_nonzero(codes == unseen_code))
         if n_unseen:
             unseen_counts[spec.name] = n_unseen
-            examples = pd.unique(data[spec.name].to_numpy()[codes == unseen_code])[:3]
+            examples = pd.unique(source[spec.name].to_numpy()[codes == unseen_code])[:3]
             unseen.append(f"{spec.name}: {n_unseen} ({', '.join(repr(str(v)) for v in examples)})")
     if unseen:
         warnings.warn(f"values never seen in training were scored with the unseen points: {'; '.join(unseen)}",
@@ -118,7 +153,11 @@ def score_leads(config: ScoringConfig, data: pd.DataFrame, *, score_column: str 
     cap = scale.get("total_cap")
     if cap is not None:
         total = np.clip(total, -cap, cap)
-    out = data.copy()
+    out = pd.concat([data, derived_columns], axis=1) if len(derived_columns.columns) else data.copy()
+    if junk is not None:
+        if "junk" in data.columns:
+            raise DataError("the data already has a column 'junk'; rename it (the config adds the junk reason there)")
+        out["junk"] = junk
     out.attrs["unseen"] = unseen_counts
     out[score_column] = total
     out[band_column] = pd.Series(assign_bands(total, config.bands), index=data.index, dtype=object)

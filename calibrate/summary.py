@@ -32,6 +32,42 @@ def _rule_line(attribute: str, level: str, row: pd.Series) -> str:
             f"{_pct(row['close_rate'])} (lift {row['lift']:.2f}, q = {row['q_value']:.2g})")
 
 
+def _signal_lines(cal: Calibrator) -> list[str]:
+    """Derived signals: which, from what, what deriving them found, and the decay."""
+    recipe = cal.signals_
+    if recipe is None:
+        return []
+    sources = {"email.domain_type": recipe.email, "title.role": recipe.title, "title.seniority": recipe.title,
+               "form.junk": ", ".join(recipe.form.values()),
+               "account.leads": recipe.account or (f"corporate domain of {recipe.account_email}"
+                                                   if recipe.account_email else None),
+               "account.target": recipe.targets.source if recipe.targets else None,
+               "account.status": recipe.statuses.source if recipe.statuses else None}
+    shown = [f"{name} (from {sources[name]})" if sources.get(name) else name for name in recipe.outputs
+             if not name.startswith("activity.")]
+    activity = [name for name in recipe.outputs if name.startswith("activity.")]
+    if activity:
+        shown.append(f"{len(activity)} activity signals from the log ({len(recipe.activity_types)} types)")
+    lines = [f"Derived signals ({len(recipe.outputs)}): " + "; ".join(shown)]
+    if recipe.as_of_column or recipe.as_of_date:
+        lines.append(f"  - as of: {recipe.as_of_column or recipe.as_of_date}")
+    if cal.junk_rows_:
+        lines.append(f"  - {cal.junk_rows_:,} junk rows set aside before calibration (form junk, disposable or "
+                     "invalid e-mail)")
+    lines += [f"  - {note}" for note in (cal.derived_.notes if cal.derived_ is not None else [])]
+    decay = cal.decay_
+    if decay is not None:
+        interval = (f" ({cal.confidence:.0%} CI {_days(decay.ci_low)} to {_days(decay.ci_high)})"
+                    if decay.ci_low is not None or decay.ci_high is not None else "")
+        lines.append(f"Engagement half-life: {decay.half_life_days:.0f} days{interval}; held-out log-loss "
+                     f"{decay.holdout_log_loss:.4f} against {decay.no_decay_log_loss:.4f} without decay")
+    return lines
+
+
+def _days(value: float | None) -> str:
+    return "open" if value is None else f"{value:.0f}"
+
+
 def format_fit_summary(cal: Calibrator, *, top: int = 5) -> str:
     """Baseline, attributes used and left out, cleaning, top rules, threshold.
 
@@ -57,6 +93,7 @@ def format_fit_summary(cal: Calibrator, *, top: int = 5) -> str:
     lines.append(f"Data: {cal.n_rows_:,} rows" + (f"; left out {' and '.join(left)}" if left else "")
                  + f" -> {outcome.leads:,} leads, {outcome.customers:,} customers "
                  f"({outcome.column} = {', '.join(outcome.positive)})")
+    lines += _signal_lines(cal)
     lines.append(f"Split: {cal.split_}; points fitted on {len(cal.training_y_):,} leads")
     lines.append(f"Baseline close rate: {_pct(base.rate)} ({base.confidence:.0%} CI {_pct(base.ci_low)} to {_pct(base.ci_high)})")
     lines.append(f"Attributes used ({len(cal.specs_)}): "

@@ -126,7 +126,7 @@ def test_fit_engagement_matrix_in_config_and_summary(sample_fit: Calibrator) -> 
     sla = {c["cell"]: c["sla"] for c in grades["cells"]}
     assert sla["A1"] == sla["B1"] == "24h" and sla["A3"] == "48h" and sla["D4"] == "nurture"
     groups = {a["name"]: a["group"] for a in document["attributes"]}
-    assert groups["industry"] == groups["job_title"] == "fit" and groups["requested_demo"] == "engagement"
+    assert groups["industry"] == groups["email.domain_type"] == "fit" and groups["requested_demo"] == "engagement"
     # A1 (best fit, most engaged) closes more than D4.
     rate = {c["cell"]: c["close_rate"] for c in grades["cells"]}
     assert rate["A1"] > rate["D4"]

@@ -75,7 +75,8 @@ def test_summary_is_tidy(cal: Calibrator) -> None:
 
 
 def test_in_sample_scores_equal_the_config_scoring_path(leads: pd.DataFrame, cal: Calibrator) -> None:
-    scored = cal.config_.score(leads.loc[cal.outcome_.keep])
+    # Scored whole, as fitted: account signals count colleagues across the table.
+    scored = cal.config_.score(leads).loc[cal.outcome_.keep]
     assert (scored["score"].to_numpy() == cal.training_scores_).all()
     above = cal.threshold_summary()
     assert above["leads"] == int((scored["score"] >= 100).sum())
@@ -91,7 +92,10 @@ def test_config_is_byte_identical_for_the_same_rows_in_any_order(leads: pd.DataF
 
 def test_column_order_changes_only_the_order_of_attributes(leads: pd.DataFrame, cal: Calibrator) -> None:
     reordered = _fit(leads[list(reversed(leads.columns))]).config_
-    assert reordered.attributes == list(reversed(cal.config_.attributes))
+    derived = [name for name in cal.config_.attributes if name in cal.config_.signals.outputs]
+    raw = [name for name in cal.config_.attributes if name not in derived]
+    # The file's columns in their new order, then the derived signals in their fixed order.
+    assert reordered.attributes == [*reversed(raw), *derived]
     by_rule = ["attribute", "kind", "level"]
     pd.testing.assert_frame_equal(reordered.points_table().sort_values(by_rule, ignore_index=True),
                                   cal.config_.points_table().sort_values(by_rule, ignore_index=True))
@@ -119,7 +123,7 @@ def test_version_1_configs_still_load_and_score() -> None:
     old = yaml.safe_load(text)
     assert old["schema_version"] == 1
     config = ScoringConfig.loads(text)
-    assert config.to_dict()["schema_version"] == 2
+    assert config.to_dict()["schema_version"] == 3
     assert config.to_dict()["scale"]["threshold_rule"] == {"rule": "fixed", "value": 100}
     groups = {a["name"]: a["group"] for a in config.to_dict()["attributes"]}
     assert groups["industry"] == "fit" and groups["requested_demo"] == "engagement"

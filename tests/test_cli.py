@@ -154,7 +154,9 @@ def test_score_writes_every_row_with_score_and_band(fitted, leads_csv, workdir):
     source = pd.read_csv(leads_csv, dtype=str, keep_default_na=False)
     scored = pd.read_csv(output, dtype=str, keep_default_na=False)
     assert len(scored) == len(source)
-    assert list(scored.columns) == [*source.columns, "score", "band", "fit_score", "engagement_score", "grade", "sla"]
+    derived = list(ScoringConfig.load(fitted["config"]).signals.outputs)
+    assert list(scored.columns) == [*source.columns, *derived, "score", "band", "fit_score", "engagement_score",
+                                    "grade", "sla"]
     # Original cells are kept, except that formula-like text gains a leading quote.
     for column in source.columns:
         same = scored[column] == source[column]
@@ -190,10 +192,10 @@ def test_validate_ok(fitted):
 
 def test_validate_broken_config(fitted, workdir):
     broken = workdir / "broken.yaml"
-    broken.write_text(fitted["config"].read_text(encoding="utf-8").replace("schema_version: 2", "schema_version: 3"),
+    broken.write_text(fitted["config"].read_text(encoding="utf-8").replace("schema_version: 3", "schema_version: 4"),
                       encoding="utf-8")
     line = assert_one_error_line(*run("validate", broken))
-    assert "schema_version 3" in line
+    assert "schema_version 4" in line
 
 
 def test_version():

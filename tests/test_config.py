@@ -20,7 +20,7 @@ from calibrate.config import ScoringConfig
 from calibrate.datasets import make_leads
 from calibrate.errors import ConfigError
 
-SCHEMA_PATH = Path(calibrate.__file__).resolve().parent / "schema" / "config-v2.json"
+SCHEMA_PATH = Path(calibrate.__file__).resolve().parent / "schema" / "config-v3.json"
 FIT_ARGS = {"target": "stage", "positive": ["Closed Won"], "exclude": ["Open"]}
 
 
@@ -135,11 +135,13 @@ def test_shuffled_rows_give_byte_identical_yaml_and_shuffled_columns_only_reorde
     assert columns != list(leads.columns)
     refit = fit(rows_shuffled[columns])
     assert refit.to_dict()["training"]["fingerprint"] == config.to_dict()["training"]["fingerprint"]
-    order = [c for c in columns if c in config.attributes]
+    # Derived signals (e-mail domain type, ...) follow the file's columns in their fixed order.
+    derived = list(config.signals.outputs) if config.signals else []
+    order = [c for c in [*columns, *derived] if c in config.attributes]
     assert refit.attributes == order
     reordered = config.to_dict()
     reordered["attributes"] = sorted(reordered["attributes"], key=lambda a: order.index(a["name"]))
-    reordered["left_out"] = sorted(reordered["left_out"], key=lambda o: columns.index(o["column"]))
+    reordered["left_out"] = sorted(reordered["left_out"], key=lambda o: [*columns, *derived].index(o["column"]))
     assert refit.to_yaml() == type(config)(reordered).to_yaml()
 
 
@@ -232,8 +234,8 @@ def dump(document: dict) -> str:
 
 def test_unknown_schema_version_is_refused(config):
     document = config.to_dict()
-    document["schema_version"] = 3
-    with pytest.raises(ConfigError, match=r"schema_version 3\b.*reads versions 1, 2"):
+    document["schema_version"] = 4
+    with pytest.raises(ConfigError, match=r"schema_version 4\b.*reads versions 1, 2, 3"):
         ScoringConfig.loads(dump(document))
 
 
@@ -423,10 +425,10 @@ def test_non_utf8_file_is_refused(config, tmp_path):
 
 def test_load_error_names_the_file(config, tmp_path):
     document = config.to_dict()
-    document["schema_version"] = 3
+    document["schema_version"] = 4
     path = tmp_path / "future.yaml"
     path.write_text(dump(document), encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"future\.yaml.*schema_version 3"):
+    with pytest.raises(ConfigError, match=r"future\.yaml.*schema_version 4"):
         ScoringConfig.load(path)
 
 

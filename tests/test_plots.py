@@ -288,7 +288,7 @@ def test_save_figure_writes_a_png_and_closes_the_figure(cal: Calibrator, tmp_pat
 
 def test_every_chart_from_real_results_renders(cal: Calibrator, tmp_path) -> None:
     charts = [
-        plots.plot_attribute_evidence(cal.stats_.loc["job_title"].reset_index(), baseline=cal.baseline_.rate),
+        plots.plot_attribute_evidence(cal.stats_.loc["industry"].reset_index(), baseline=cal.baseline_.rate),
         plots.plot_points(cal.stats_.reset_index()),
         plots.plot_score_distribution(cal._test_scores, cal._test_y, threshold=cal.threshold),
         plots.plot_grade_matrix(cal.grade_matrix_),

@@ -23,7 +23,7 @@ from browser import assert_report_renders, find_chromium  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 ARTEFACTS = ROOT / "build" / "test-artifacts"
 STAGE = {"target": "stage", "positive": ["Closed Won"], "exclude": ["Open"]}
-SECTIONS = ["headline", "data_quality", "attribute_evidence", "points", "score_quality", "grades", "caveats"]
+SECTIONS = ["headline", "data_quality", "attribute_evidence", "points", "score_quality", "grades", "signals", "caveats"]
 
 
 def _fit(data: pd.DataFrame, **params: object) -> Calibrator:

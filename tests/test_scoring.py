@@ -24,9 +24,10 @@ GRADES = ["fit_score", "engagement_score", "grade", "sla"]  # added after score 
 
 @pytest.fixture(scope="module")
 def config() -> ScoringConfig:
+    # Raw columns only: derived signals (e-mail domain type, ...) have their own tests in test_derived_signals.py.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return Calibrator().fit(make_leads(3000, seed=1), **FIT_ARGS).config_
+        return Calibrator(signals=False).fit(make_leads(3000, seed=1), **FIT_ARGS).config_
 
 
 @pytest.fixture(scope="module")
@@ -476,3 +477,19 @@ def test_total_cap_clips_scores(distinct_config, leads):
     capped = score_quietly(ScoringConfig(document), leads)["score"]
     uncapped = score_quietly(distinct_config, leads)["score"]
     assert (capped == uncapped.clip(-50, 50)).all() and (uncapped.abs() > 50).any()
+
+
+def test_derived_signals_come_between_the_input_columns_and_the_score(leads):
+    """A config with derived signals returns input columns, then its derived columns, then score and band."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        config = Calibrator().fit(make_leads(3000, seed=1), **FIT_ARGS).config_
+    derived = list(config.signals.outputs)
+    assert "email.domain_type" in derived
+    scored = score_quietly(config, leads)
+    assert list(scored.columns) == [*leads.columns, *derived, "score", "band", "fit_score", "engagement_score",
+                                    "grade", "sla"]
+    assert scored[list(leads.columns)].equals(leads)
+    # Only the input columns the config needs: raw attributes plus the sources of the derived signals.
+    needed = leads[config.input_columns]
+    assert score_quietly(config, needed)["score"].tolist() == scored["score"].tolist()

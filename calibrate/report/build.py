@@ -39,7 +39,7 @@ from calibrate.stats import information_value, wilson_interval
 
 __all__ = ["Report", "build_report"]
 
-_CHART_ORDER = ("score_distribution", "gains", "calibration", "thresholds", "grade_matrix", "points")
+_CHART_ORDER = ("score_distribution", "gains", "calibration", "thresholds", "grade_matrix", "points", "decay")
 
 
 def _clean(value: Any) -> Any:
@@ -182,6 +182,8 @@ def _number(value: Any, digits: int = 3) -> str:
         return "n/a"
     if isinstance(value, (int, np.integer)):
         return f"{int(value):,}"
+    if isinstance(value, str):
+        return value
     return f"{value:.{digits}g}"
 
 
@@ -190,6 +192,39 @@ def _points(value: Any) -> str:
 
 
 _FILTERS = {"pct": _pct, "num": _number, "pts": _points, "md": _md_cell}
+
+
+def _signals_section(document: dict[str, Any], charts: dict[str, bytes], caveats: list[str]) -> dict[str, Any] | None:
+    """What calibrate derived, from which inputs, and how fast engagement cools."""
+    from calibrate.derive import SignalRecipe, describe_signal
+    from calibrate.report import plots
+
+    stored = document.get("signals")
+    if not stored:
+        return None
+    recipe = SignalRecipe.from_document(stored)
+    used = {a["name"] for a in document["attributes"]}
+    derived = [{"name": name, "meaning": describe_signal(name), "used": name in used} for name in recipe.outputs]
+    section: dict[str, Any] = {"key": "signals", "title": "Derived signals", "derived": derived,
+                               "inputs": list(recipe.inputs), "as_of": stored.get("as_of"),
+                               "activity_types": list(recipe.activity_types),
+                               "targets": ({"source": recipe.targets.source, "domains": len(recipe.targets.domains),
+                                            "names": len(recipe.targets.names)} if recipe.targets else None),
+                               "junk_rows": document["training"].get("rows_set_aside_as_junk", 0),
+                               "email_lists": stored.get("email", {}).get("lists"), "decay": None}
+    decay = document.get("decay")
+    if decay:
+        section["decay"] = decay
+        if decay.get("curve"):
+            charts["decay"] = _png(plots.plot_decay_curve(pd.DataFrame(decay["curve"]),
+                                                          baseline=document["training"]["baseline_rate"],
+                                                          half_life_days=decay["half_life_days"]))
+            section["chart"] = "decay"
+    if recipe.uses_activities:
+        caveats.append("Activity signals are computed as of each lead's outcome date"
+                       + (f" ({recipe.as_of_column})" if recipe.as_of_column else "")
+                       + "; scorers must count only activities up to the scoring date, as the config says.")
+    return section
 
 
 def build_report(config: ScoringConfig, *, y: np.ndarray | None = None, scores: np.ndarray | None = None,
@@ -359,7 +394,12 @@ def build_report(config: ScoringConfig, *, y: np.ndarray | None = None, scores: 
         sections.append({"key": "grades", "title": "Fit × engagement", "source": source, "cells": _records(matrix),
                          "chart": "grade_matrix"})
 
-    # 7. Caveats -----------------------------------------------------------------------------------
+    # 7. Derived signals and decay ----------------------------------------------------------------
+    signals = _signals_section(document, charts, caveats)
+    if signals:
+        sections.append(signals)
+
+    # 8. Caveats -----------------------------------------------------------------------------------
     split = document.get("evaluation", {}).get("split", "")
     if split.startswith("none"):
         caveats.append("The points were fitted on every lead (no holdout): measured quality is in-sample and optimistic.")

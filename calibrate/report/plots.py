@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PALETTE",
     "plot_rolling",
+    "plot_decay_curve",
     "plot_attribute_evidence",
     "plot_calibration",
     "plot_gains",
@@ -704,6 +705,64 @@ def plot_rolling(rolling: pd.DataFrame, attribute: str, *, max_levels: int = 8, 
     ax.set_xlabel("Period")
     ax.legend(fontsize=8, ncols=2, frameon=False)
     ax.grid(axis="y", alpha=0.3)
+    return ax
+
+
+def plot_decay_curve(curve: pd.DataFrame, *, baseline: float, half_life_days: float | None = None,
+                     ax: Axes | None = None) -> Axes:
+    """Close rate by days since the lead's last activity, with the fitted half-life.
+
+    Parameters
+    ----------
+    curve : pandas.DataFrame
+        :func:`calibrate.decay.decay_curve`: ``days`` (bucket label),
+        ``leads``, ``close_rate``, ``ci_low``, ``ci_high``.
+    baseline : float
+        Overall close rate, drawn as a horizontal line.
+    half_life_days : float, optional
+        The estimated half-life, named in the title.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One point per bucket with its interval as an error bar.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from matplotlib.figure import Figure
+    >>> curve = pd.DataFrame({"days": ["0-6", "7-29", "30+"], "leads": [50, 40, 30],
+    ...                       "close_rate": [0.3, 0.2, 0.05], "ci_low": [0.2, 0.1, 0.01], "ci_high": [0.4, 0.3, 0.1]})
+    >>> ax = plot_decay_curve(curve, baseline=0.2, half_life_days=30, ax=Figure().subplots())
+    >>> [t.get_text() for t in ax.get_xticklabels()]
+    ['0-6', '7-29', '30+']
+    """
+    _require(curve, ["days", "leads", "close_rate", "ci_low", "ci_high"], "plot_decay_curve")
+    ax = _new_axes(ax, (9.5, 4.2))
+    x = np.arange(len(curve))
+    rate = _floats(curve, "close_rate")
+    low, high = _floats(curve, "ci_low"), _floats(curve, "ci_high")
+    ax.errorbar(x, rate, yerr=np.vstack([np.nan_to_num(rate - low), np.nan_to_num(high - rate)]), fmt="o-",
+                color=PALETTE["positive"], ecolor=PALETTE["positive"], elinewidth=1.2, capsize=3, linewidth=1.6,
+                label="Close rate (with confidence interval)")
+    ax.axhline(baseline, color=PALETTE["reference"], linestyle="--", linewidth=1.1, label=f"Baseline ({_pct(baseline)})")
+    for i, leads in enumerate(curve["leads"]):
+        ax.annotate(f"{int(leads):,}", (x[i], 0), xytext=(0, 3), textcoords="offset points", ha="center",
+                    fontsize=7.5, color=PALETTE["reference"])
+    ax.set_xticks(x, [_text(d) for d in curve["days"]])
+    ax.set_ylim(0, max(float(np.nanmax(high)) if np.isfinite(high).any() else 0.0, baseline) * 1.15 + 1e-9)
+    _percent_axis(ax.yaxis)
+    ax.set_xlabel("Days since the lead's last activity (leads per bucket at the bottom)")
+    ax.set_ylabel("Close rate")
+    title = "How engagement cools"
+    if half_life_days is not None:
+        title += f": half-life {half_life_days:.0f} days"
+    ax.set_title(title, loc="left", fontweight="bold")
+    ax.legend(loc="upper right", fontsize=8.5, frameon=False)
+    ax.grid(color="#EEEEEE", zorder=0)
+    ax.set_axisbelow(True)
     return ax
 
 
