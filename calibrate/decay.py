@@ -285,8 +285,10 @@ class _Fitter:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
-                result = sm.Logit(y, design).fit(method="newton", start_params=start_scaled, disp=False,
-                                                 maxiter=100, warn_convergence=False)
+                # The design is full rank by construction (empty columns dropped): skip the QR rank check.
+                model = sm.Logit(y, design, check_rank=False)
+                result = model.fit(method="newton", start_params=start_scaled, disp=False, maxiter=100,
+                                   warn_convergence=False)
                 params = np.asarray(result.params, dtype=float)
                 if not np.isfinite(params).all():
                     raise np.linalg.LinAlgError("non-finite coefficients")
