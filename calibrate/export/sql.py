@@ -1,0 +1,250 @@
+"""Scoring as SQL: one SELECT that scores a lead table where it lives.
+
+:func:`scoring_sql` turns a :class:`~calibrate.config.ScoringConfig` into a
+single ``SELECT`` returning every input column plus ``score`` and ``band``
+(and, when the config has grades, ``fit_score``, ``engagement_score``,
+``grade`` and ``sla``), built as a sqlglot expression tree so that every
+identifier and literal taken from the data is quoted by sqlglot, then
+written in the dialect asked for (``duckdb``, ``postgres``, ``snowflake``,
+``bigquery``, ``spark``).
+
+The SQL applies the Python scorer's rules:
+
+* text is compared on a key: ``LOWER(TRIM(REGEXP_REPLACE(value, '\\s+', ' ')))``,
+  with a whole number written ``3.0`` read as ``3``; the config's values,
+  placeholders and pooled spellings are written as keys too. Python also
+  applies Unicode NFKC and case folding: values that differ from a known one
+  only by compatibility forms (ligatures, full-width letters, ``ß``/``ss``)
+  score as unseen in SQL;
+* a blank, NULL or placeholder is ``missing``; a value the config has not
+  seen is ``unseen``; numbers fall in left-closed bins, and text in a numeric
+  column is ``unseen``;
+* bands' ``max`` is exclusive; grades are left-closed; the total is capped
+  at ``scale.total_cap`` when set.
+
+Derived signals (``email.domain_type``, ``activity.*``, ...) are not computed
+in SQL: the statement expects them as columns of the table, named as in the
+config, and its header comment lists them with the inputs they come from
+(``calibrate score`` writes them; the config's ``signals`` section says how).
+
+Examples
+--------
+>>> from calibrate import Calibrator, load_sample_leads
+>>> config = Calibrator(signals=False).fit(load_sample_leads(), target="stage", positive=["Closed Won"],
+...                                        exclude=["Open"]).config_
+>>> sql = scoring_sql(config, dialect="duckdb", table="leads")
+>>> sql.splitlines()[0]
+'-- calibrate scoring SQL (duckdb): every column of "leads" plus score, band, fit_score, engagement_score, grade, sla'
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import sqlglot
+from sqlglot import exp
+
+from calibrate.cleaning import normalize_value
+from calibrate.errors import ConfigError
+
+if TYPE_CHECKING:
+    from calibrate.config import ScoringConfig
+
+__all__ = ["DIALECTS", "scoring_sql", "text_key_sql"]
+
+#: Dialects the export writes (sqlglot's names).
+DIALECTS: tuple[str, ...] = ("duckdb", "postgres", "snowflake", "bigquery", "spark")
+
+# A number as pandas.to_numeric reads one (after the key's trimming and lower-casing).
+_NUMBER = r"^[+-]?(([0-9]+[.]?[0-9]*)|([.][0-9]+))(e[+-]?[0-9]+)?$|^[+-]?inf(inity)?$"
+_WHOLE_WITH_ZEROS = r"^(-?[0-9]+)[.]0+$"
+
+
+def _literal(value: Any) -> exp.Expression:
+    if isinstance(value, str):
+        return exp.Literal.string(value)
+    return exp.Literal.number(value)
+
+
+def text_key_sql(column: exp.Expression) -> exp.Expression:
+    """The comparison key of a column in SQL: trimmed, spaces collapsed, lower case, ``3.0`` read as ``3``.
+
+    Examples
+    --------
+    >>> from sqlglot import exp
+    >>> text_key_sql(exp.column("Lead Source", quoted=True)).sql("duckdb")[:40]
+    'REGEXP_REPLACE(LOWER(TRIM(REGEXP_REPLACE'
+    """
+    text = exp.Cast(this=column, to=exp.DataType.build("text"))
+    collapsed = exp.RegexpReplace(this=text, expression=exp.Literal.string(r"\s+"),
+                                  replacement=exp.Literal.string(" "))
+    key = exp.Lower(this=exp.Trim(this=collapsed))
+    return exp.RegexpReplace(this=key, expression=exp.Literal.string(_WHOLE_WITH_ZEROS),
+                             replacement=exp.Literal.string("\\1"))
+
+
+def _key_of(value: Any) -> str | None:
+    return normalize_value(value, placeholders=())
+
+
+def _in(key: exp.Expression, values: list[str]) -> exp.Expression:
+    return exp.In(this=key.copy(), expressions=[exp.Literal.string(v) for v in values])
+
+
+def _missing_condition(key: exp.Expression, placeholders: list[str]) -> exp.Expression:
+    condition: exp.Expression = exp.Is(this=key.copy(), expression=exp.Null())
+    if placeholders:
+        condition = exp.Or(this=condition, expression=_in(key, placeholders))
+    return exp.Paren(this=condition)
+
+
+def _attribute_points(attribute: dict[str, Any], placeholders: list[str]) -> exp.Expression:
+    """CASE giving an attribute's points for each row."""
+    key = text_key_sql(exp.column(attribute["name"], quoted=True))
+    unseen = _literal(int(attribute["unseen"]["points"]))
+    if attribute["kind"] == "numeric":
+        case = exp.Case().when(_missing_condition(key, placeholders), _literal(int(attribute["missing"]["points"])))
+        is_number = exp.RegexpLike(this=key.copy(), expression=exp.Literal.string(_NUMBER))
+        case = case.when(exp.Not(this=exp.Paren(this=is_number)), unseen)
+        number = exp.Cast(this=key.copy(), to=exp.DataType.build("double"))
+        bins = attribute["bins"]
+        for b in bins[:-1]:
+            case = case.when(exp.LT(this=number.copy(), expression=_literal(float(b["upper"]))),
+                             _literal(int(b["points"])))
+        return case.else_(_literal(int(bins[-1]["points"])))
+    # A simple CASE on the key (written once) for the values: placeholders, levels, then the pooled spellings.
+    by_value: dict[str, int] = {p: int(attribute["missing"]["points"]) for p in placeholders}
+    for level in attribute["levels"]:
+        level_key = _key_of(level["value"])
+        if level_key is not None:
+            by_value.setdefault(level_key, int(level["points"]))
+    other = attribute.get("other") or {}
+    for value in other.get("values", []):
+        other_key = _key_of(value)
+        if other_key is not None:
+            by_value.setdefault(other_key, int(other["points"]))
+    # Values scoring what the ELSE gives are left out: the same result, a shorter statement.
+    unseen_points = int(attribute["unseen"]["points"])
+    ifs = [exp.If(this=exp.Literal.string(k), true=_literal(v)) for k, v in by_value.items() if v != unseen_points]
+    on_value = exp.Case(this=key.copy(), ifs=ifs, default=unseen) if ifs else unseen
+    return exp.Case().when(exp.Is(this=key.copy(), expression=exp.Null()),
+                           _literal(int(attribute["missing"]["points"]))).else_(on_value)
+
+
+def _sum(terms: list[exp.Expression], start: int = 0) -> exp.Expression:
+    total: exp.Expression = _literal(int(start))
+    for term in terms:
+        total = exp.Add(this=total, expression=exp.Paren(this=term))
+    return total
+
+
+def _band_case(score: exp.Expression, bands: list[dict[str, Any]]) -> exp.Expression:
+    case = exp.Case()
+    for band in bands[:-1]:
+        case = case.when(exp.LT(this=score.copy(), expression=_literal(int(band["max"]))), _literal(str(band["name"])))
+    return case.else_(_literal(str(bands[-1]["name"])))
+
+
+def _grade_case(score: exp.Expression, edges: list[float], labels: list[str]) -> exp.Expression:
+    # assign_grades: the label index is len(edges) - (number of edges <= score); the top grade first.
+    case = exp.Case()
+    for i, edge in enumerate(reversed(edges)):
+        case = case.when(exp.GTE(this=score.copy(), expression=_literal(float(edge))), _literal(str(labels[i])))
+    return case.else_(_literal(str(labels[len(edges)])))
+
+
+def scoring_sql(config: ScoringConfig, *, dialect: str = "duckdb", table: str = "leads", pretty: bool = True) -> str:
+    """One SELECT scoring every row of ``table`` with ``config``, in ``dialect``.
+
+    Parameters
+    ----------
+    config : ScoringConfig
+        The config to apply.
+    dialect : {"duckdb", "postgres", "snowflake", "bigquery", "spark"}
+        SQL dialect written (sqlglot's names).
+    table : str
+        The lead table; a dotted name (``crm.public.leads``) is read as
+        catalog, schema and table, each part quoted.
+    pretty : bool
+        Indented, one clause per line.
+
+    Returns
+    -------
+    str
+        A header comment (what the statement returns and the columns it
+        needs, derived signals included) and the statement.
+
+    Raises
+    ------
+    ConfigError
+        An unknown dialect or an empty table name.
+    """
+    if dialect not in DIALECTS:
+        raise ConfigError(f"unknown SQL dialect {dialect!r}; choose one of {', '.join(DIALECTS)}")
+    if not table or not table.strip():
+        raise ConfigError("the table name is empty; pass --table NAME (e.g. crm.leads)")
+    document = config.to_dict()
+    placeholders = sorted({k for k in (_key_of(p) for p in document["cleaning"]["placeholders"]) if k is not None})
+    points = {a["name"]: _attribute_points(a, placeholders) for a in document["attributes"]}
+    scale = document["scale"]
+    total = _sum(list(points.values()), int(scale.get("base_points", 0)))
+    cap = scale.get("total_cap")
+    if cap is not None:
+        total = exp.Greatest(this=exp.Least(this=total, expressions=[_literal(int(cap))]),
+                             expressions=[_literal(-int(cap))])
+    parts = [exp.to_identifier(p, quoted=True) for p in table.split(".")]
+    source = exp.Table(this=parts[-1], db=parts[-2] if len(parts) > 1 else None,
+                       catalog=parts[-3] if len(parts) > 2 else None)
+    inner_columns: list[exp.Expression] = [exp.Star(), exp.alias_(total, "score", quoted=True)]
+    grades = document.get("grades")
+    groups = {a["name"]: a.get("group", "fit") for a in document["attributes"]}
+    if grades:
+        for group in ("fit", "engagement"):
+            terms = [points[name] for name in points if groups[name] == group]
+            inner_columns.append(exp.alias_(_sum([t.copy() for t in terms]), f"{group}_score", quoted=True))
+    inner = exp.select(*inner_columns).from_(source)
+    score = exp.column("score", quoted=True)
+    middle_columns: list[exp.Expression] = [exp.Star(), exp.alias_(_band_case(score, scale["bands"]), "band",
+                                                                   quoted=True)]
+    if grades:
+        fit = _grade_case(exp.column("fit_score", quoted=True), grades["fit"]["edges"], grades["fit"]["labels"])
+        engagement = _grade_case(exp.column("engagement_score", quoted=True), grades["engagement"]["edges"],
+                                 grades["engagement"]["labels"])
+        middle_columns.append(exp.alias_(exp.DPipe(this=fit, expression=engagement), "grade", quoted=True))
+    statement = exp.select(*middle_columns).from_(exp.alias_(exp.Subquery(this=inner), "scored", quoted=True))
+    if grades:
+        # The SLA reads the grade, so it is one level out.
+        sla = exp.Case()
+        for cell in grades["cells"]:
+            sla = sla.when(exp.EQ(this=exp.column("grade", quoted=True), expression=_literal(str(cell["cell"]))),
+                           _literal(str(cell.get("sla", ""))))
+        statement = exp.select(exp.Star(), exp.alias_(sla.else_(_literal("")), "sla", quoted=True)).from_(
+            exp.alias_(exp.Subquery(this=statement), "graded", quoted=True))
+    text = statement.sql(dialect=dialect, pretty=pretty)
+    sqlglot.parse_one(text, read=dialect)  # what we write must read back in its own dialect
+    return _header(config, dialect, table, grades is not None) + text + "\n"
+
+
+def _header(config: ScoringConfig, dialect: str, table: str, grades: bool) -> str:
+    recipe = config.signals
+    derived = [name for name in config.attributes if recipe is not None and name in recipe.outputs]
+    raw = [name for name in config.attributes if name not in derived]
+    added = ["score", "band"] + (["fit_score", "engagement_score", "grade", "sla"] if grades else [])
+    quoted = ".".join(exp.to_identifier(part, quoted=True).sql(dialect=dialect) for part in table.split("."))
+    lines = [f"-- calibrate scoring SQL ({dialect}): every column of {quoted} plus {', '.join(added)}",
+             f"-- config {config.fingerprint}",
+             "-- input columns: " + ", ".join(_comment(name) for name in raw)]
+    if derived:
+        from calibrate.derive import describe_signal
+
+        lines.append("-- derived signals expected as columns, computed by calibrate from "
+                     + ", ".join(_comment(c) for c in recipe.inputs) + (" and the activity log" if
+                                                                          recipe.uses_activities else "")
+                     + " (the file 'calibrate score' writes holds them):")
+        lines += [f"--   {_comment(name)}: {_comment(describe_signal(name))}" for name in derived]
+    return "\n".join(lines) + "\n"
+
+
+def _comment(text: str) -> str:
+    """Text safe inside a ``--`` comment line (no line breaks)."""
+    return " ".join(str(text).split())
