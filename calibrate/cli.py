@@ -12,6 +12,7 @@ Run from a shell::
         --exclude-outcome Open --output reports/sample_config.yaml
     calibrate score reports/sample_config.yaml data/sample_leads.csv --output reports/scored.csv
     calibrate validate reports/sample_config.yaml
+    calibrate export reports/sample_config.yaml --to sql --dialect snowflake --table crm.leads
 """
 
 from __future__ import annotations
@@ -372,6 +373,44 @@ def diff(
         text += "\n" + ("The new config names the old one as the config it replaces." if lineage == old_config.fingerprint
                         else f"The new config replaces {lineage}, not this old config.")
     typer.echo(text)
+
+
+@app.command("export")
+def export_command(
+    config: Annotated[Path, typer.Argument(metavar="CONFIG", help="A scoring config written by 'calibrate fit'.")],
+    to: Annotated[str, typer.Option("--to", help="sql (one SELECT scoring a table), rules-csv (a CRM rule sheet) or json (for scoring APIs).")],
+    dialect: Annotated[str, typer.Option(help="SQL dialect: duckdb, postgres, snowflake, bigquery or spark.")] = "duckdb",
+    table: Annotated[str, typer.Option(help="The lead table the SQL reads (catalog.schema.table allowed).")] = "leads",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Where to write; standard output when omitted (sql, json).")] = None,
+) -> None:
+    """Export a config for other systems: SQL for a warehouse, a rule sheet for a CRM, JSON for an API."""
+    from calibrate.config import ScoringConfig
+
+    scoring = ScoringConfig.load(config)
+    if to == "sql":
+        from calibrate.export.sql import scoring_sql
+
+        text = scoring_sql(scoring, dialect=dialect, table=table)
+    elif to == "json":
+        from calibrate.export.rules import config_json
+
+        text = config_json(scoring)
+    elif to == "rules-csv":
+        if output is None:
+            raise _Failure("--to rules-csv writes a spreadsheet file: pass --output RULES.csv")
+        from calibrate.export.rules import write_rules_csv
+
+        write_rules_csv(scoring, output)
+        typer.echo(f"Rule sheet written to {output}")
+        return
+    else:
+        raise _Failure(f"--to {to!r}: choose sql, rules-csv or json")
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(text.encode("utf-8"))
+    typer.echo(f"{'SQL' if to == 'sql' else 'JSON'} written to {output}")
 
 
 @app.command()

@@ -58,7 +58,7 @@ import numpy as np
 import pandas as pd
 
 from calibrate.accounts import AccountStatus, TargetAccounts, account_keys, count_as_of, status_as_of, target_flags
-from calibrate.activity import ActivityFeatures, ActivityLog, aggregate_activities
+from calibrate.activity import ActivityFeatures, ActivityLog, aggregate_activities, ordinal
 from calibrate.cleaning import DEFAULT_PLACEHOLDERS
 from calibrate.errors import DataError
 from calibrate.signals.detect import detect_signal_columns
@@ -197,7 +197,7 @@ class SignalRecipe:
                 names.append("account.status")
         if self.uses_activities:
             names += [f"activity.{t}.count" for t in self.activity_types]
-            names += ["activity.total.count", "activity.days_since_last", f"activity.days_to_{_ordinal(self.nth)}",
+            names += ["activity.total.count", "activity.days_since_last", f"activity.days_to_{ordinal(self.nth)}",
                       "activity.per_week"]
         return tuple(names)
 
@@ -318,11 +318,6 @@ def describe_signal(name: str) -> str:
     if name.startswith("activity.") and name.endswith(".count"):
         return f"{name.removeprefix('activity.').removesuffix('.count').replace('_', ' ')} activities up to the as-of date"
     return name
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def signal_groups(outputs: Sequence[str]) -> dict[str, str]:
