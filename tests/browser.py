@@ -3,7 +3,7 @@
 The report written by ``calibrate`` must render offline: inline CSS, charts as
 inline ``data:image/png;base64,...`` images, no JavaScript, and no request to
 the network.  This module drives a real browser (Debian's ``chromium``, see
-``scripts/install_chromium.sh``) to check exactly that, using only the standard
+``scripts/install_test_tools.sh``) to check exactly that, using only the standard
 library plus matplotlib/PIL (already dependencies) to decode the screenshot.
 
 How the live DOM is read without extra Python packages (no CDP client):
@@ -172,7 +172,7 @@ def find_chromium() -> str | None:
 def _require_chromium() -> str:
     path = find_chromium()
     if path is None:
-        raise ChromiumError("Chromium not installed: run scripts/install_chromium.sh")
+        raise ChromiumError("Chromium not installed: run scripts/install_test_tools.sh")
     return path
 
 

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 
 needs_chromium = pytest.mark.skipif(
     find_chromium() is None,
-    reason="Chromium not installed: run scripts/install_chromium.sh",
+    reason="Chromium not installed: run scripts/install_test_tools.sh",
 )
 
 

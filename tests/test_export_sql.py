@@ -167,3 +167,23 @@ def test_cli_export_sql_writes_and_errors_cleanly(sample: pd.DataFrame, tmp_path
     for bad in (["--to", "xml"], ["--to", "sql", "--dialect", "oracle"], ["--to", "rules-csv"]):
         status, out, err = run("export", path, *bad)
         assert status == 2 and err.startswith("error: ") and "Traceback" not in err, (bad, err)
+
+
+def _spark_scores(spark, config: ScoringConfig, frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    view = frame.astype(object).where(frame.notna(), None)
+    spark.createDataFrame(view).createOrReplaceTempView(table)
+    rows = spark.sql(scoring_sql(config, dialect="spark", table=table)).toPandas()
+    # Spark keeps no row order: line the rows up on the lead id.
+    return rows.set_index("lead_id").loc[frame["lead_id"]].reset_index()
+
+
+def test_spark_scores_equal_python_on_every_row(spark, sample: pd.DataFrame) -> None:
+    config = _fit(sample, signals=False).config_
+    _assert_same(_python(config, sample), _spark_scores(spark, config, sample, "leads"))
+
+
+def test_spark_scores_random_messy_data_like_python(spark) -> None:
+    leads = make_leads(3_000, seed=21)
+    config = _fit(leads, signals=False, holdout=None, total_cap=150).config_
+    frame = _messy(make_leads(2_000, seed=41), config, 7)
+    _assert_same(_python(config, frame), _spark_scores(spark, config, frame, "messy_leads"))

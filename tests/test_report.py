@@ -142,7 +142,7 @@ def test_hostile_values_are_escaped_in_markdown(hostile_report: dict[str, Path])
     assert "&lt;script&gt;" in markdown and "a\\|b" in markdown
 
 
-@pytest.mark.skipif(find_chromium() is None, reason="Chromium not installed: run scripts/install_chromium.sh")
+@pytest.mark.skipif(find_chromium() is None, reason="Chromium not installed: run scripts/install_test_tools.sh")
 def test_report_renders_in_headless_chromium(report: Report, written: dict[str, Path]) -> None:
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     facts = assert_report_renders(written["report.html"], ARTEFACTS)
@@ -152,7 +152,7 @@ def test_report_renders_in_headless_chromium(report: Report, written: dict[str, 
     assert (ARTEFACTS / "report.png").stat().st_size > 10_000
 
 
-@pytest.mark.skipif(find_chromium() is None, reason="Chromium not installed: run scripts/install_chromium.sh")
+@pytest.mark.skipif(find_chromium() is None, reason="Chromium not installed: run scripts/install_test_tools.sh")
 def test_hostile_report_renders_without_running_anything(hostile_report: dict[str, Path]) -> None:
     facts = assert_report_renders(hostile_report["report.html"], ARTEFACTS / "hostile")
     # The only images are the charts: the hostile <img> in a column name stayed text.

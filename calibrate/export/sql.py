@@ -57,7 +57,7 @@ DIALECTS: tuple[str, ...] = ("duckdb", "postgres", "snowflake", "bigquery", "spa
 
 # A number as pandas.to_numeric reads one (after the key's trimming and lower-casing).
 _NUMBER = r"^[+-]?(([0-9]+[.]?[0-9]*)|([.][0-9]+))(e[+-]?[0-9]+)?$|^[+-]?inf(inity)?$"
-_WHOLE_WITH_ZEROS = r"^(-?[0-9]+)[.]0+$"
+_WHOLE_WITH_ZEROS = r"^-?[0-9]+[.]0+$"
 
 
 def _literal(value: Any) -> exp.Expression:
@@ -73,14 +73,17 @@ def text_key_sql(column: exp.Expression) -> exp.Expression:
     --------
     >>> from sqlglot import exp
     >>> text_key_sql(exp.column("Lead Source", quoted=True)).sql("duckdb")[:40]
-    'REGEXP_REPLACE(LOWER(TRIM(REGEXP_REPLACE'
+    'CASE WHEN REGEXP_MATCHES(LOWER(TRIM(REGE'
     """
     text = exp.Cast(this=column, to=exp.DataType.build("text"))
     collapsed = exp.RegexpReplace(this=text, expression=exp.Literal.string(r"\s+"),
                                   replacement=exp.Literal.string(" "))
     key = exp.Lower(this=exp.Trim(this=collapsed))
-    return exp.RegexpReplace(this=key, expression=exp.Literal.string(_WHOLE_WITH_ZEROS),
-                             replacement=exp.Literal.string("\\1"))
+    # No back-reference in the replacement: "\\1" and "$1" mean different things across dialects.
+    whole = exp.RegexpLike(this=key.copy(), expression=exp.Literal.string(_WHOLE_WITH_ZEROS))
+    stripped = exp.RegexpReplace(this=key.copy(), expression=exp.Literal.string(r"[.]0+$"),
+                                 replacement=exp.Literal.string(""))
+    return exp.Case().when(whole, stripped).else_(key)
 
 
 def _key_of(value: Any) -> str | None:
