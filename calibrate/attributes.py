@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -32,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from calibrate.cleaning import DEFAULT_PLACEHOLDERS, FactorizedKeys, factorize_keys, normalize_value
-from calibrate.errors import DataError
+from calibrate.errors import DataError, DataQualityWarning
 
 __all__ = [
     "OTHER",
@@ -54,6 +55,7 @@ UNSEEN = "(unseen)"
 _TRAILING_COLUMN = re.compile(r"^Unnamed: \d+$")
 # Names of key columns: "Prospect ID", "Lead Number", "lead_id", "Account #".
 _ID_NAME = re.compile(r"(^|[^a-z])(id|ids|number|no|num|key|code|uuid|guid)([^a-z]|$)|#", re.IGNORECASE)
+_DATE_REASON = "date/time column: dates are not scored (pass date_column= to record the period)"
 _DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
 
 
@@ -162,7 +164,7 @@ class NumericSpec:
     def bounds(self) -> list[tuple[float | None, float | None]]:
         """``(lower, upper)`` of each bin; ``None`` for an open end."""
         cuts: list[float | None] = [None, *self.edges, None]
-        return list(zip(cuts[:-1], cuts[1:]))
+        return list(zip(cuts[:-1], cuts[1:], strict=True))
 
     def encode(self, values: pd.Series) -> np.ndarray:
         """Integer bin code of every row."""
@@ -227,13 +229,13 @@ def bin_labels(edges: Sequence[float], *, integer: bool, observed_min: float | N
             labels.append(f"≤ {fmt(first_hi)}")
         else:
             labels.append(fmt(lo) if lo == first_hi else f"{fmt(math.ceil(lo))}–{fmt(first_hi)}")
-        for a, b in zip(edges[:-1], edges[1:]):
+        for a, b in zip(edges[:-1], edges[1:], strict=True):
             a_i, b_i = math.ceil(a), math.ceil(b) - 1
             labels.append(fmt(a_i) if a_i == b_i else f"{fmt(a_i)}–{fmt(b_i)}")
         labels.append(f"{fmt(math.ceil(edges[-1]))}+")
     else:
         labels.append(f"< {fmt(edges[0])}")
-        labels.extend(f"{fmt(a)} to <{fmt(b)}" for a, b in zip(edges[:-1], edges[1:]))
+        labels.extend(f"{fmt(a)} to <{fmt(b)}" for a, b in zip(edges[:-1], edges[1:], strict=True))
         labels.append(f"≥ {fmt(edges[-1])}")
     return labels
 
@@ -312,6 +314,105 @@ def _is_text_key_column(series: pd.Series, n_rows: int) -> bool:
         pd.isna(pd.to_numeric(sample, errors="coerce")).any()
 
 
+def _data_rows(series: pd.Series, mask: np.ndarray, limit: int = 2) -> list[tuple[str, int]]:
+    """Up to ``limit`` ``(value, 1-based data row)`` examples of the rows in ``mask``.
+
+    The data row is the index label plus one for an integer index (the rows
+    a fit keeps carry their position in the file), else the position plus one.
+    """
+    positions = np.flatnonzero(mask)[:limit]
+    labels = series.index[positions]
+    rows = labels + 1 if pd.api.types.is_integer_dtype(labels.dtype) else positions + 1
+    return [(str(value), int(row)) for value, row in zip(series.iloc[positions].tolist(), rows, strict=True)]
+
+
+def _warn_mostly_numeric(column: object, series: pd.Series, unparseable: np.ndarray, n_present: int) -> None:
+    """Warn when a column of numbers is read as categories because a few cells hold text.
+
+    Parameters
+    ----------
+    column : object
+        The column name.
+    series : pandas.Series
+        Its raw values.
+    unparseable : numpy.ndarray of bool
+        Rows holding text that is neither a number nor a placeholder.
+    n_present : int
+        Rows not missing.
+
+    Warns
+    -----
+    DataQualityWarning
+        At least 90 % of the present rows are numbers: the column is not
+        binned, so the warning names the text cells and how to read them as
+        missing instead.
+    """
+    n_text = int(unparseable.sum())
+    if n_present - n_text < 0.9 * n_present:
+        return
+    examples = ", ".join(f"{value.strip()!r} at data row {row}" for value, row in _data_rows(series, unparseable))
+    warnings.warn(
+        f"column {str(column)!r} holds numbers in {n_present - n_text} of {n_present} rows but text in {n_text} "
+        f"({examples}), so it was read as categories instead of numeric bins; fix those cells, or pass "
+        "placeholders=[...] (CLI: --placeholder VALUE) to read them as missing",
+        DataQualityWarning,
+        stacklevel=3,
+    )
+
+
+def _warn_odd_numbers(column: object, series: pd.Series, numbers: np.ndarray, is_integer: bool) -> None:
+    """Warn about infinite values, and about a few negative values in a column of counts.
+
+    Both are binned as the scorer bins them (infinities in the open-ended
+    first or last bin, negatives in the lowest bin), so fitting and scoring
+    agree; the warning says how to read them as missing instead.
+
+    Parameters
+    ----------
+    column : object
+        The column name.
+    series : pandas.Series
+        Its raw values.
+    numbers : numpy.ndarray
+        The values as floats (NaN where missing).
+    is_integer : bool
+        Whether every finite value is a whole number.
+
+    Warns
+    -----
+    DataQualityWarning
+        The column holds ``inf``/``-inf``; or it is whole numbers, at most
+        5 % of them negative with one or two distinct negative values (a
+        sentinel such as ``-1`` in a count).
+    """
+    infinite = np.isinf(numbers)
+    if infinite.any():
+        examples = ", ".join(f"{value.strip()!r} at data row {row}" for value, row in _data_rows(series, infinite))
+        warnings.warn(
+            f"column {str(column)!r} holds {int(infinite.sum())} infinite value(s) ({examples}); they are binned in "
+            "the open-ended first/last bin, as when scoring; fix the export, or pass placeholders=[...] "
+            "(CLI: --placeholder=inf --placeholder=-inf) to read them as missing",
+            DataQualityWarning,
+            stacklevel=3,
+        )
+    if not is_integer:
+        return
+    negative = np.isfinite(numbers) & (numbers < 0)
+    n_negative = int(negative.sum())
+    finite = int(np.isfinite(numbers).sum())
+    if n_negative == 0 or n_negative > 0.05 * finite or len(np.unique(numbers[negative])) > 2:
+        return
+    examples = ", ".join(f"{value.strip()!r} at data row {row}" for value, row in _data_rows(series, negative))
+    first = _format_number(float(numbers[negative][0]))
+    warnings.warn(
+        f"column {str(column)!r} is whole numbers, {finite - n_negative} of them 0 or more, but {n_negative} are "
+        f"negative ({examples}); a count cannot be negative: if {first} means unknown, pass placeholders=[...] "
+        f"(CLI: --placeholder={first}) to read it as missing, else those leads stay in the lowest bin",
+        DataQualityWarning,
+        stacklevel=3,
+    )
+
+
 def _is_date_like(keys: Sequence[str]) -> bool:
     sample = keys[:200]
     return bool(sample) and sum(bool(_DATE_LIKE.match(k)) for k in sample) >= 0.95 * len(sample)
@@ -386,7 +487,7 @@ def infer_attributes(
             continue
         series = frame[column]
         if pd.api.types.is_datetime64_any_dtype(series.dtype):
-            excluded.append(LeftOut(column, "date/time column: dates are not scored (pass date_column= to record the period)"))
+            excluded.append(LeftOut(column, _DATE_REASON))
             continue
         if _is_text_key_column(series, n_rows):
             excluded.append(LeftOut(column, f"identifier-like: every value is unique ({n_rows} rows)"))
@@ -396,7 +497,8 @@ def infer_attributes(
         n_present = int(present.sum())
         if factorized.placeholder_rows:
             spelled = ", ".join(repr(s) for s in factorized.placeholder_spellings[:5])
-            notes.append(CleaningNote(column, "placeholders", f"{spelled} read as missing", factorized.placeholder_rows))
+            notes.append(CleaningNote(column, "placeholders", f"{spelled} read as missing",
+                                      factorized.placeholder_rows))
         if n_present == 0:
             reason = ("empty trailing column: every line ends with a delimiter"
                       if column == last_column and _TRAILING_COLUMN.match(str(column)) else "all values missing")
@@ -411,8 +513,11 @@ def infer_attributes(
         if column not in categorical:
             numbers, unparseable = to_numbers(series, placeholders, factorized)
             if unparseable.any():
+                _warn_mostly_numeric(column, series, unparseable, n_present)
                 numbers = None
-        is_integer = numbers is not None and bool(np.all(np.mod(numbers[~np.isnan(numbers)], 1) == 0))
+        is_integer = numbers is not None and bool(np.all(np.mod(numbers[np.isfinite(numbers)], 1) == 0))
+        if numbers is not None:
+            _warn_odd_numbers(column, series, numbers, is_integer)
         # Unique text is a key (e-mail, UUID); unique whole numbers only when named like one: a
         # count such as seconds on site can be unique by chance in a small export.
         if n_keys == n_present and n_present >= 0.5 * n_rows and n_rows >= 20 and (
@@ -420,29 +525,34 @@ def infer_attributes(
             excluded.append(LeftOut(column, f"identifier-like: every value is unique ({n_present} rows)"))
             continue
         if numbers is None and _is_date_like(factorized.keys):
-            excluded.append(LeftOut(column, "date/time column: dates are not scored (pass date_column= to record the period)"))
+            excluded.append(LeftOut(column, _DATE_REASON))
             continue
 
         merged = factorized.merged
         if merged and numbers is None:
             examples = "; ".join("/".join(sorted(v)[:3]) for v in list(merged.values())[:3])
             rows = sum(sum(v.values()) - max(v.values()) for v in merged.values())
-            notes.append(CleaningNote(column, "case_merged", f"{len(merged)} label(s) differing only in case or spaces merged ({examples})", rows))
+            notes.append(CleaningNote(column, "case_merged",
+                                      f"{len(merged)} label(s) differing only in case or spaces merged ({examples})",
+                                      rows))
 
         if numbers is not None:
             if column in bins:
                 edges = sorted(float(e) for e in bins[column])
                 if len(set(edges)) != len(edges) or any(not math.isfinite(e) for e in edges):
-                    raise DataError(f"bins for column {column!r} must be distinct finite numbers, got {list(bins[column])}")
+                    raise DataError(f"bins for column {column!r} must be distinct finite numbers, "
+                                    f"got {list(bins[column])}")
                 how = "user-given edges"
             else:
                 edges = _merge_small_bins(numbers, nice_edges(numbers, n_bins, integer=is_integer), min_support)
-                how = f"quantile edges ({n_bins} bins asked, rounded to 2 significant figures, bins under {min_support} leads merged)"
+                how = (f"quantile edges ({n_bins} bins asked, rounded to 2 significant figures, "
+                       f"bins under {min_support} leads merged)")
             finite = numbers[np.isfinite(numbers)]
             spec = NumericSpec(str(column), edges=edges, integer=is_integer,
                                observed_min=float(finite.min()) if len(finite) else None, placeholders=placeholders)
             if len(edges) == 0 and n_present == n_rows:
-                excluded.append(LeftOut(column, f"numeric column with too little spread to bin into groups of {min_support} leads"))
+                excluded.append(LeftOut(column, f"numeric column with too little spread to bin into groups of "
+                                                f"{min_support} leads"))
                 continue
             notes.append(CleaningNote(column, "binned", f"{len(edges) + 1} bins by {how}: {', '.join(spec.labels)}"))
             specs.append(spec)
@@ -453,13 +563,15 @@ def infer_attributes(
         kept = [labels[i] for i in order if counts[i] >= min_support]
         pooled = sorted(labels[i] for i in order if counts[i] < min_support)
         if not kept:
-            excluded.append(LeftOut(column, f"no value reaches the minimum support of {min_support} leads ({n_keys} distinct values)"))
+            excluded.append(LeftOut(column, f"no value reaches the minimum support of {min_support} leads "
+                                            f"({n_keys} distinct values)"))
             continue
         if len(kept) == 1 and not pooled and n_present == n_rows:
             excluded.append(LeftOut(column, f"constant: every lead has the same value ({kept[0]!r})"))
             continue
         if pooled:
             rows = int(sum(counts[i] for i in order if counts[i] < min_support))
-            notes.append(CleaningNote(column, "pooled", f"{len(pooled)} value(s) under {min_support} leads pooled into {OTHER}", rows))
+            notes.append(CleaningNote(column, "pooled",
+                                      f"{len(pooled)} value(s) under {min_support} leads pooled into {OTHER}", rows))
         specs.append(CategoricalSpec(str(column), levels=kept, other_values=pooled, placeholders=placeholders))
     return specs, excluded, notes

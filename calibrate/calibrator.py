@@ -49,6 +49,7 @@ from calibrate.scoring import assign_bands, score_leads
 from calibrate.selection import cramers_v_matrix, detect_leakage, select_attributes
 from calibrate.stats import CORRECTIONS, Baseline, attribute_statistics, baseline_rate, level_statistics
 from calibrate.target import Outcome, resolve_target, suggest_columns
+from calibrate.validation import check_dates, check_duplicate_ids
 
 __all__ = ["Calibrator", "METHODS"]
 
@@ -378,6 +379,7 @@ class Calibrator:
         drop: Sequence[str] = (),
         date_column: str | None = None,
         id_column: str | None = None,
+        duplicate_ids: str = "refuse",
         activities: ActivityLog | pd.DataFrame | str | os.PathLike[str] | None = None,
         account_column: str | None = None,
         target_accounts: TargetAccounts | str | os.PathLike[str] | Sequence[str] | pd.DataFrame | None = None,
@@ -404,7 +406,12 @@ class Calibrator:
             A date column: records the training period and makes the holdout
             the latest leads.
         id_column : str, optional
-            The lead id column; needed to join an activity log.
+            The lead id column; needed to join an activity log. Duplicate
+            ids are refused unless ``duplicate_ids`` says which row to keep.
+        duplicate_ids : {"refuse", "first", "last"}
+            With ``id_column``: refuse duplicate lead ids (the error names
+            them), or keep the first or the last row of each id and count the
+            rows dropped (``duplicate_rows_``).
         activities : ActivityLog, DataFrame or path, optional
             An activity log (lead id, activity type, timestamp; columns found
             by name, see :func:`calibrate.activity.read_activities`): adds
@@ -433,6 +440,11 @@ class Calibrator:
         frame = read_leads(data)
         if frame.empty:
             raise DataError("the data has no rows")
+        if duplicate_ids not in ("refuse", "first", "last"):
+            raise ValueError(f"duplicate_ids must be 'refuse', 'first' or 'last', got {duplicate_ids!r}")
+        self.duplicate_rows_: int = 0
+        if id_column is not None:
+            frame, self.duplicate_rows_ = check_duplicate_ids(frame, id_column, keep=duplicate_ids)
         n_rows = len(frame)
         frame, derived_decided = self._derive(frame, id_column=id_column, activities=activities,
                                               account_column=account_column, target_accounts=target_accounts,
@@ -446,7 +458,7 @@ class Calibrator:
                             f"{suggest_columns(str(unknown[0]), frame.columns)}")
         outcome = resolve_target(frame, target, positive=positive, exclude=exclude, placeholders=self.placeholders)
         decided_rows = frame.loc[outcome.keep]
-        period = self._period(decided_rows, date_column)
+        period = self._period(decided_rows, date_column, allow_unparseable=self.holdout is None)
         if self.holdout is not None:
             dates = decided_rows[date_column] if date_column else None
             # Keyed on row content, so the same leads are held out whatever the order of the rows.
@@ -707,10 +719,10 @@ class Calibrator:
             self.grade_source_ = "holdout"
 
     @staticmethod
-    def _period(rows: pd.DataFrame, date_column: str | None) -> dict[str, str] | None:
+    def _period(rows: pd.DataFrame, date_column: str | None, *, allow_unparseable: bool = True) -> dict[str, str] | None:
         if not date_column:
             return None
-        dates = pd.to_datetime(rows[date_column], errors="coerce", format="mixed")
+        dates = check_dates(rows[date_column], date_column, allow_unparseable=allow_unparseable)
         if dates.notna().sum() == 0:
             raise DataError(f"date column {date_column!r} has no parseable dates; give dates like 2025-01-31")
         return {"column": date_column, "start": dates.min().date().isoformat(), "end": dates.max().date().isoformat()}

@@ -157,7 +157,8 @@ def fit(
     summary: Annotated[Path | None, typer.Option(help="Also write the printed summary to this file.")] = None,
     evidence: Annotated[Path | None, typer.Option(help="Also write the per-level evidence table to this CSV.")] = None,
     report: Annotated[Path | None, typer.Option("--report", help="Also write the diagnostic report (HTML, Markdown, JSON, PNG) to this folder.")] = None,
-    id_column: Annotated[str | None, typer.Option(help="Lead id column (joins the activity log).")] = None,
+    id_column: Annotated[str | None, typer.Option(help="Lead id column (joins the activity log; duplicate ids are refused).")] = None,
+    duplicate_ids: Annotated[str, typer.Option("--duplicate-ids", help="With --id-column: refuse (default) duplicate lead ids, or keep the first or last row of each.")] = "refuse",
     activities: Activities = None,
     activity_id_column: ActivityId = None,
     activity_type_column: ActivityType = None,
@@ -178,6 +179,10 @@ def fit(
     from calibrate.safe_csv import write_csv
     from calibrate.summary import format_comparison, format_fit_summary
 
+    if duplicate_ids not in ("refuse", "first", "last"):
+        raise _Failure(f"--duplicate-ids {duplicate_ids!r}: choose refuse, first or last")
+    if duplicate_ids != "refuse" and id_column is None:
+        raise _Failure("--duplicate-ids needs --id-column COL (the lead id column whose duplicates to resolve)")
     with _reported_warnings():
         frame = read_leads(data, sep=sep, encoding=encoding, sheet=sheet)
         placeholders = [*([] if no_default_placeholders else DEFAULT_PLACEHOLDERS), *(placeholder or [])]
@@ -194,7 +199,8 @@ def fit(
         options = {"positive": positive or None, "exclude": exclude_outcome or (), "drop": drop or (),
                    "date_column": date_column}
         log = _read_log(activities, activity_id_column, activity_type_column, activity_time_column)
-        signal_options = {"id_column": id_column, "activities": log, "account_column": account_column,
+        signal_options = {"id_column": id_column, "duplicate_ids": duplicate_ids, "activities": log,
+                          "account_column": account_column,
                           "target_accounts": target_accounts, "account_status": account_status, "as_of": as_of}
         if method == "compare":
             if log is not None or target_accounts is not None or account_status is not None:

@@ -4,8 +4,10 @@ A :class:`ScoringConfig` is what a fit hands to other systems. It is a plain
 document (nested dicts and lists) checked against the JSON Schema shipped in
 ``calibrate/schema/config-v3.json`` (versions 1 and 2 still load) and against rules a schema cannot express
 (sorted, contiguous bins; distinct level values; increasing band bounds).
-Loading uses ``yaml.safe_load`` only: a file with Python object tags is
-refused, never executed.
+Loading uses a ``yaml.SafeLoader`` only: a file with Python object tags is
+refused, never executed, and so is one with YAML aliases (``*name``), whose
+nested expansion could take minutes and gigabytes to validate (calibrate
+never writes anchors).
 
 The same document always serialises to the same bytes: keys in a fixed
 order, floats rounded to 6 significant digits when the config is built, no
@@ -26,6 +28,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
@@ -76,7 +79,8 @@ def _upgrade_v1(document: Mapping[str, Any]) -> dict[str, Any]:
     upgraded = copy.deepcopy(dict(document))
     upgraded["schema_version"] = 2
     upgraded["attributes"] = [dict(a, group=infer_group(a["name"])) for a in upgraded["attributes"]]
-    upgraded["scale"] = dict(upgraded["scale"], threshold_rule={"rule": "fixed", "value": upgraded["scale"]["threshold"]})
+    upgraded["scale"] = dict(upgraded["scale"],
+                             threshold_rule={"rule": "fixed", "value": upgraded["scale"]["threshold"]})
     return upgraded
 
 
@@ -85,7 +89,26 @@ class _FlowDict(dict):
 
 
 class _ConfigDumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data: Any) -> bool:
+        """Never write anchors and aliases: loading refuses them."""
+        return True
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses aliases.
+
+    An alias repeats a node without copying it, so a few lines of nested
+    aliases ("billion laughs") stand for millions of values that validation
+    and error messages would walk. Configs need none.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise ConfigError(f"config uses a YAML alias (*{event.anchor}) at line {event.start_mark.line + 1}; "
+                              "aliases are refused, as they can expand to millions of values; write the repeated "
+                              "values out in full")
+        return super().compose_node(parent, index)
 
 
 _ConfigDumper.add_representer(
@@ -139,8 +162,9 @@ def _check_semantics(document: Mapping[str, Any]) -> None:
     bounds = [b.get("max") for b in bands]
     if bounds[-1] is not None or any(b is None for b in bounds[:-1]):
         raise ConfigError("scale.bands: every band but the last needs a 'max' and the last must have none")
-    if any(a >= b for a, b in zip(bounds[:-2], bounds[1:-1])):
-        raise ConfigError(f"scale.bands: 'max' values must increase, got {bounds[:-1]}")
+    if any(a >= b for a, b in zip(bounds[:-2], bounds[1:-1], strict=True)):
+        raise ConfigError(f"scale.bands: 'max' values must increase, got {bounds[:-1]}; order the bands from the "
+                          "lowest max to the highest")
     for attribute in document["attributes"]:
         name = attribute["name"]
         if attribute["kind"] == "numeric":
@@ -148,18 +172,19 @@ def _check_semantics(document: Mapping[str, Any]) -> None:
             if bins[0]["lower"] is not None or bins[-1]["upper"] is not None:
                 raise ConfigError(f"attribute {name!r}: the first bin needs lower: null and the last upper: null "
                                   "so every number falls in a bin")
-            for i, (left, right) in enumerate(zip(bins[:-1], bins[1:])):
+            for i, (left, right) in enumerate(zip(bins[:-1], bins[1:], strict=True)):
                 if left["upper"] is None or right["lower"] is None or left["upper"] != right["lower"]:
                     raise ConfigError(f"attribute {name!r}: bin {i + 1} ends at {left['upper']} but bin {i + 2} "
-                                      f"starts at {right['lower']}; bins must be contiguous")
+                                      f"starts at {right['lower']}; bins must be contiguous: start each bin where "
+                                      "the previous one ends, or refit the config")
             edges = [b["upper"] for b in bins[:-1]]
-            if any(a >= b for a, b in zip(edges[:-1], edges[1:])):
+            if any(a >= b for a, b in zip(edges[:-1], edges[1:], strict=True)):
                 raise ConfigError(f"attribute {name!r}: bin edges {edges} must be sorted and distinct; "
                                   "fix the bins or refit the config")
         else:
             values = [level["value"] for level in attribute["levels"]] + attribute.get("other", {}).get("values", [])
             keys = [normalize_value(v, placeholders=()) for v in values]
-            clashes = sorted({v for v, k in zip(values, keys) if keys.count(k) > 1})
+            clashes = sorted({v for v, k in zip(values, keys, strict=True) if keys.count(k) > 1})
             if clashes:
                 raise ConfigError(f"attribute {name!r}: values {clashes} are the same after normalising case and "
                                   "spaces; keep one of them")
@@ -177,13 +202,17 @@ def _schema_errors(document: Mapping[str, Any], version: int) -> None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
         message = error.message if len(error.message) <= 200 else error.message[:200] + "..."
         more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-        raise ConfigError(f"config does not match schema version {version} at {where}: {message}{more}")
+        raise ConfigError(f"config does not match schema version {version} at {where}: {message}{more}; fix it "
+                          "there (a config written by 'calibrate fit' matches) or refit the config")
 
 
 def _validate(document: Any) -> dict[str, Any]:
     """Check a document and return it in the current version's shape."""
+    if document is None:
+        raise ConfigError("the config is empty; pass a scoring config written by 'calibrate fit'")
     if not isinstance(document, Mapping):
-        raise ConfigError(f"a config must be a mapping of settings, got {type(document).__name__}")
+        raise ConfigError(f"a config must be a mapping of settings (schema_version, attributes, ...), got "
+                          f"{type(document).__name__}; is this a calibrate scoring config?")
     version = document.get("schema_version")
     if version is None:
         raise ConfigError("the config has no schema_version; is this a calibrate scoring config?")
@@ -265,15 +294,20 @@ class ScoringConfig:
             try:
                 return cls(json.loads(text))
             except json.JSONDecodeError as exc:
-                raise ConfigError(f"config is not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+                raise ConfigError(f"config is not valid JSON at line {exc.lineno}, column {exc.colno}: "
+                                  f"{exc.msg}; fix the file there") from None
         try:
-            document = yaml.safe_load(text)
+            document = yaml.load(text, Loader=_ConfigLoader)  # a SafeLoader that also refuses aliases
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            raise ConfigError(f"config is not valid YAML/JSON{where}: {problem} (only plain YAML is read; "
-                              "Python object tags are refused)") from None
+            tag = re.search(r"tag:yaml\.org,2002:(python/\S+?)'", problem)
+            if isinstance(exc, yaml.constructor.ConstructorError) and tag:
+                raise ConfigError(f"config holds the Python object tag !!{tag.group(1)}{where}: refused, never run; "
+                                  "a scoring config is plain YAML: remove the tag or refit the config") from None
+            raise ConfigError(f"config is not valid YAML/JSON{where}: {problem}; fix the file there (only plain "
+                              "YAML is read; Python object tags are refused)") from None
         return cls(document)
 
     @classmethod

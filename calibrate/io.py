@@ -57,6 +57,7 @@ import zlib
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from calibrate.errors import DataError, DataQualityWarning
@@ -285,7 +286,9 @@ def _reject_options(what: str, **options: object) -> None:
     given = [name for name, value in options.items() if value is not None]
     if given:
         names = ", ".join(f"{name}=" for name in given)
-        raise DataError(f"{names} does not apply to {what}; leave it out (sep=/encoding= are for text files, sheet= for Excel)")
+        raise DataError(
+            f"{names} does not apply to {what}; leave it out (sep=/encoding= are for text files, sheet= for Excel)"
+        )
 
 
 def _check_path(path: Path, display: str) -> None:
@@ -369,6 +372,8 @@ def _read_text(path: Path, display: str, *, compressed: bool, sep: str | None, e
     if not records:
         raise DataError(f"'{display}' is empty (only blank lines, no header); export the leads again")
     names = _header_names(records[0][0])
+    if sep is not None:
+        _check_given_sep(head, delimiter, len(names), display)
 
     # Rows with more fields than the header (a header without the trailing
     # delimiter every row has): name the extra fields instead of letting
@@ -406,9 +411,12 @@ def _read_text(path: Path, display: str, *, compressed: bool, sep: str | None, e
     del payload
 
     if not isinstance(frame.index, pd.RangeIndex):  # pragma: no cover - guarded by the width check above
-        raise DataError(f"cannot parse '{display}': rows have more fields than the header; check the delimiter or pass sep=...")
+        raise DataError(
+            f"cannot parse '{display}': rows have more fields than the header; check the delimiter or pass sep=..."
+        )
     if len(frame) == 0:
         raise DataError(f"'{display}' has a header but no rows; export the leads with their data")
+    _check_mixed_delimiters(frame, delimiter, display)
     if extra:
         filled = [c for c in extra if (frame[c] != "").any()]
         if filled:
@@ -426,15 +434,114 @@ def _gunzip(raw: bytes, display: str) -> bytes:
     try:
         return gzip.decompress(raw)
     except (gzip.BadGzipFile, EOFError, zlib.error, OSError) as exc:
-        raise DataError(f"'{display}' is not a valid gzip file ({_one_line(exc)}); compress it again or pass the plain CSV") from exc
+        raise DataError(
+            f"'{display}' is not a valid gzip file ({_one_line(exc)}); compress it again or pass the plain CSV"
+        ) from exc
 
 
 def _resolve_sep(sep: str, display: str) -> str:
     aliases = {"\\t": "\t", "tab": "\t"}
     resolved = aliases.get(sep, sep)
     if len(resolved) != 1 or resolved in ('"', "\n", "\r"):
-        raise DataError(f"sep={sep!r} for '{display}' must be one character other than a quote or line break, e.g. ',' or ';'")
+        raise DataError(
+            f"sep={sep!r} for '{display}' must be one character other than a quote or line break, e.g. ',' or ';'"
+        )
     return resolved
+
+
+def _check_given_sep(head: str, delimiter: str, n_columns: int, display: str) -> None:
+    """Refuse a given ``sep`` that reads the header as one column while another delimiter splits it.
+
+    Parameters
+    ----------
+    head : str
+        The decoded start of the file.
+    delimiter : str
+        The delimiter the caller gave.
+    n_columns : int
+        Columns the header has with ``delimiter``.
+    display : str
+        The file as named in messages.
+
+    Raises
+    ------
+    DataError
+        The header is a single column with ``delimiter`` but the detected
+        delimiter gives the header and most lines several columns.
+    """
+    if n_columns > 1:
+        return
+    detected = detect_delimiter(head)
+    if detected == delimiter:
+        return
+    records = _parse_records(head, detected, _DELIMITER_SAMPLE_LINES)
+    if len(records[0][0]) < 2:
+        return
+    header = next(line for line in head.splitlines() if line.strip())
+    shown = _printable(detected)
+    raise DataError(
+        f"with sep='{_printable(delimiter)}' the header of '{display}' is one column ({_shorten(header)!r}) but the "
+        f"file looks delimited by '{shown}' ({len(records[0][0])} columns); pass sep='{shown}' (CLI: --sep '{shown}') "
+        "or leave sep out to detect it"
+    )
+
+
+def _check_mixed_delimiters(frame: pd.DataFrame, delimiter: str, display: str) -> None:
+    """Refuse rows written with another delimiter than the rest of the file.
+
+    Such a row parses as one field: its whole text lands in the first column
+    and every other column is padded with ``""``, so its values would be
+    silently lost. A row counts when its other columns are all empty and its
+    first cell splits, with another candidate delimiter, into exactly the
+    header's number of fields (only checked for three or more columns, so a
+    stray ``;`` in a note is not mistaken for one). Vectorised over rows.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The file as read, every cell text.
+    delimiter : str
+        The delimiter the file was read with.
+    display : str
+        The file as named in messages.
+
+    Raises
+    ------
+    DataError
+        Naming the count, the first rows (1-based data rows) and the
+        delimiter they use.
+    """
+    n_columns = frame.shape[1]
+    if n_columns < 3:
+        return
+    # Narrow down column by column from the last: rows with values drop out after a column or two.
+    rows = np.flatnonzero((frame.iloc[:, -1] == "").to_numpy())
+    for position in range(n_columns - 2, 0, -1):
+        if rows.size == 0:
+            return
+        rows = rows[(frame.iloc[rows, position] == "").to_numpy()]
+    if rows.size == 0:
+        return
+    first = frame.iloc[rows, 0]
+    for other in _DELIMITERS:
+        if other == delimiter:
+            continue
+        hits = first[first.str.count(re.escape(other)) == n_columns - 1]
+        if hits.empty:
+            continue
+        # read_csv gives a RangeIndex: label + 1 is the 1-based data row.
+        shown = ", ".join(str(int(label) + 1) for label in hits.index[:5]) + (", ..." if len(hits) > 5 else "")
+        raise DataError(
+            f"'{display}' mixes delimiters: {len(hits)} data row(s) use '{_printable(other)}' instead of "
+            f"'{_printable(delimiter)}' (data rows {shown}, e.g. {_shorten(hits.iloc[0])!r}), so their values "
+            f"would all land in column {str(frame.columns[0])!r}; re-export the file with one delimiter "
+            f"(or replace '{_printable(other)}' by '{_printable(delimiter)}' on those rows)"
+        )
+
+
+def _shorten(text: object, limit: int = 60) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _printable(delimiter: str) -> str:
@@ -451,7 +558,9 @@ def _delimiter_sample(text: str) -> str:
 
 def _parse_records(text: str, delimiter: str, limit: int) -> list[tuple[list[str], int]]:
     """Up to ``limit`` non-blank records as (fields, first line number)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True, strict=False
+    )
     records: list[tuple[list[str], int]] = []
     line = 0
     try:
@@ -481,20 +590,25 @@ def _check_unique(names: list[str], display: str) -> None:
     duplicated = [name for name, count in counts.items() if count > 1]
     if duplicated:
         detail = "; ".join(
-            f"{name!r} (columns {', '.join(str(i + 1) for i, n in enumerate(names) if n == name)})" for name in duplicated
+            f"{name!r} (columns {', '.join(str(i + 1) for i, n in enumerate(names) if n == name)})"
+            for name in duplicated
         )
         raise DataError(
-            f"'{display}' has duplicated column names in its header: {detail}; rename them so every column name is unique"
+            f"'{display}' has duplicated column names in its header: {detail}; "
+            "rename them so every column name is unique"
         )
 
 
 def _parser_message(exc: Exception, display: str, delimiter: str) -> str:
     text = _one_line(exc).replace("Error tokenizing data. C error: ", "")
     where = re.search(r"\b(line|row) (\d+)", text)
-    at = f" near line {where.group(2)}" if where else ""
+    # pandas counts "line N" from 1 but "row N" (an unclosed quote) from 0, the header being row 0.
+    line = int(where.group(2)) + (where.group(1) == "row") if where else None
+    at = f" near line {line}" if where else ""
+    hint = " (a quote opened there is never closed)" if "EOF inside string" in text else ""
     return (
-        f"cannot parse '{display}'{at}: {text}; check the quoting and delimiter ('{_printable(delimiter)}') there, "
-        "or pass sep=..."
+        f"cannot parse '{display}'{at}: {text}{hint}; check the quoting and delimiter ('{_printable(delimiter)}') "
+        "there, or pass sep=..."
     )
 
 
@@ -557,7 +671,10 @@ def _decode(raw: bytes, display: str, forced: str | None) -> tuple[str, bytes, s
         try:
             codec = _codec_name(forced)
         except LookupError as exc:
-            raise DataError(f"unknown encoding {forced!r} for '{display}'; use e.g. 'utf-8', 'cp1252' or 'latin-1', or omit encoding=") from exc
+            raise DataError(
+                f"unknown encoding {forced!r} for '{display}'; "
+                "use e.g. 'utf-8', 'cp1252' or 'latin-1', or omit encoding="
+            ) from exc
         try:
             return _decode_as(raw, codec)
         except UnicodeDecodeError as exc:
@@ -687,7 +804,9 @@ def _read_parquet(path: Path, display: str) -> pd.DataFrame:
     try:
         schema = pq.read_schema(path)
     except (pa.ArrowException, OSError, ValueError) as exc:
-        raise DataError(f"'{display}' could not be read as Parquet ({_one_line(exc)}); re-export it or check it is not truncated") from exc
+        raise DataError(
+            f"'{display}' could not be read as Parquet ({_one_line(exc)}); re-export it or check it is not truncated"
+        ) from exc
     nested = [field.name for field in schema if pa.types.is_nested(field.type)]
     if nested:
         shown = ", ".join(f"{name!r} ({schema.field(name).type})" for name in nested)
@@ -721,11 +840,16 @@ def _read_parquet(path: Path, display: str) -> pd.DataFrame:
 def _read_excel(path: Path, display: str, sheet: str | int | None) -> pd.DataFrame:
     suffix = path.suffix.lower()
     if suffix == ".xls" and importlib.util.find_spec("xlrd") is None:
-        raise DataError(f"reading the old .xls format of '{display}' needs xlrd: pip install xlrd (or save it as .xlsx or .csv)")
+        raise DataError(
+            f"reading the old .xls format of '{display}' needs xlrd: pip install xlrd (or save it as .xlsx or .csv)"
+        )
     try:
         book = pd.ExcelFile(path)
     except Exception as exc:  # openpyxl/xlrd raise many types for a corrupt file
-        raise DataError(f"'{display}' could not be read as an Excel workbook ({_one_line(exc)}); open and re-save it, or export it as CSV") from exc
+        raise DataError(
+            f"'{display}' could not be read as an Excel workbook ({_one_line(exc)}); open and re-save it, "
+            "or export it as CSV"
+        ) from exc
     with book:
         sheets = [str(name) for name in book.sheet_names]
         if not sheets:
@@ -748,11 +872,15 @@ def _read_excel(path: Path, display: str, sheet: str | int | None) -> pd.DataFra
                 na_filter=False,
             )
         except Exception as exc:
-            raise DataError(f"sheet {chosen!r} of '{display}' could not be read ({_one_line(exc)}); open and re-save the workbook, or export it as CSV") from exc
+            raise DataError(
+                f"sheet {chosen!r} of '{display}' could not be read ({_one_line(exc)}); open and re-save the workbook, "
+                "or export it as CSV"
+            ) from exc
 
     if cells.shape[0] == 0 or cells.shape[1] == 0:
         raise DataError(f"sheet {chosen!r} of '{display}' is empty; choose the sheet holding the leads with sheet=...")
     cells = cells.fillna("")  # error cells (#DIV/0!) come back missing
+    _check_merged_cells(_merged_ranges(path, chosen), cells, chosen, display)
     names = _header_names([str(v) for v in cells.iloc[0].tolist()])
     _check_unique(names, display)
     frame = cells.iloc[1:].reset_index(drop=True)
@@ -762,16 +890,153 @@ def _read_excel(path: Path, display: str, sheet: str | int | None) -> pd.DataFra
     return frame
 
 
+_MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
+
+
+def _merged_ranges(path: Path, sheet: str) -> list[tuple[int, int, int, int]]:
+    """Merged cell ranges of an ``.xlsx``/``.xlsm`` sheet.
+
+    pandas reads a merged range as its top-left value followed by blanks, so
+    the ranges are looked up in the workbook's XML (the ``mergeCell``
+    elements of the sheet part; openpyxl's read-only mode does not expose
+    them). Best effort: an ``.xls`` file or any unexpected structure gives
+    no ranges.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The workbook.
+    sheet : str
+        The sheet name.
+
+    Returns
+    -------
+    list of tuple
+        ``(first_row, first_column, last_row, last_column)``, 0-based (row 0
+        is the sheet's row 1, the header pandas reads), sorted.
+    """
+    import html
+    import zipfile
+
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            book = archive.read("xl/workbook.xml")
+            rels = archive.read("xl/_rels/workbook.xml.rels")
+            rid = None
+            for match in re.finditer(rb"<(?:\w+:)?sheet\b[^>]*>", book):
+                tag = match.group(0)
+                name = re.search(rb'\bname="([^"]*)"', tag)
+                if name and html.unescape(name.group(1).decode("utf-8")) == sheet:
+                    found = re.search(rb'\br:id="([^"]*)"|\b\w+:id="([^"]*)"', tag)
+                    rid = found and (found.group(1) or found.group(2))
+                    break
+            if not rid:
+                return []
+            target = None
+            for match in re.finditer(rb"<(?:\w+:)?Relationship\b[^>]*>", rels):
+                if re.search(rb'\bId="' + re.escape(rid) + rb'"', match.group(0)):
+                    found = re.search(rb'\bTarget="([^"]*)"', match.group(0))
+                    target = found and found.group(1).decode("utf-8")
+                    break
+            if not target:
+                return []
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            xml = archive.read(part)
+    except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError):
+        return []
+    ranges = []
+    for match in _MERGE_REF.finditer(xml):
+        first_col, first_row, last_col, last_row = match.group(1), match.group(2), match.group(3), match.group(4)
+        last_col, last_row = last_col or first_col, last_row or first_row
+        ranges.append((int(first_row) - 1, _column_index(first_col), int(last_row) - 1, _column_index(last_col)))
+    return sorted(ranges)
+
+
+def _column_index(letters: bytes) -> int:
+    """0-based index of an Excel column name (``b"A"`` -> 0, ``b"AB"`` -> 27)."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - 64
+    return index - 1
+
+
+def _cell_name(row: int, column: int) -> str:
+    """Excel name of a 0-based cell (``(0, 27)`` -> ``"AB1"``)."""
+    letters = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row + 1}"
+
+
+def _check_merged_cells(ranges: list[tuple[int, int, int, int]], cells: pd.DataFrame, sheet: str, display: str) -> None:
+    """Refuse merged header cells; warn about merged data cells.
+
+    A merged header cell (a group title over several columns, or a header
+    spanning two rows) names one column and leaves the others ``Unnamed``
+    or turns a header row into data; a merged data cell holds its value in
+    its first cell only, the others read as blank.
+
+    Parameters
+    ----------
+    ranges : list of tuple
+        From :func:`_merged_ranges`.
+    cells : pandas.DataFrame
+        The sheet as read, header row first.
+    sheet, display : str
+        The sheet and file as named in messages.
+
+    Raises
+    ------
+    DataError
+        A merged range includes the header row.
+
+    Warns
+    -----
+    DataQualityWarning
+        Merged ranges below the header.
+    """
+    if not ranges:
+        return
+    header = [r for r in ranges if r[0] <= 0 <= r[2]]
+    if header:
+        shown = "; ".join(
+            f"{_cell_name(r[0], r[1])}:{_cell_name(r[2], r[3])} "
+            f"{str(cells.iat[r[0], r[1]]) if r[1] < cells.shape[1] else ''!r}"
+            for r in header[:3]
+        )
+        raise DataError(
+            f"sheet {sheet!r} of '{display}' has merged cells in its header row ({shown}); unmerge them so the first "
+            "row holds one name per column (delete a title row above the names), save, or export the sheet as CSV"
+        )
+    blanks = sum((r[2] - r[0] + 1) * (r[3] - r[1] + 1) - 1 for r in ranges)
+    first = ranges[0]
+    warnings.warn(
+        f"sheet {sheet!r} of '{display}' has {len(ranges)} merged cell range(s) below the header (e.g. "
+        f"{_cell_name(first[0], first[1])}:{_cell_name(first[2], first[3])}); only the first cell of each holds the "
+        f"value, so {blanks} cell(s) were read as blank; unmerge them and fill the value down if every row has it",
+        DataQualityWarning,
+        stacklevel=4,
+    )
+
+
 def _choose_sheet(sheets: list[str], sheet: str | int | None, display: str) -> str:
     listed = ", ".join(repr(s) for s in sheets)
     if sheet is None:
         return sheets[0]
     if isinstance(sheet, bool) or not isinstance(sheet, (str, int)):
-        raise DataError(f"sheet= must be a sheet name or a 0-based position, not {sheet!r}; sheets of '{display}': {listed}")
+        raise DataError(
+            f"sheet= must be a sheet name or a 0-based position, not {sheet!r}; sheets of '{display}': {listed}"
+        )
     if isinstance(sheet, int):
         if 0 <= sheet < len(sheets):
             return sheets[sheet]
-        raise DataError(f"'{display}' has no sheet at position {sheet} (0-based; it has {len(sheets)}: {listed}); pass one of them")
+        raise DataError(
+            f"'{display}' has no sheet at position {sheet} (0-based; it has {len(sheets)}: {listed}); pass one of them"
+        )
     if sheet in sheets:
         return sheet
     if sheet.strip().isdigit():  # "--sheet 1" on the command line

@@ -164,8 +164,9 @@ def level_vs_rest_pvalues(
     p = np.full(n1.shape, np.nan)
     tests = np.full(n1.shape, "none", dtype=object)
     if large.any():
-        result = test_proportions_2indep(x1[large], n1[large], x2[large], n2[large],
-                                         method="score", compare="diff", correction=False)
+        with np.errstate(divide="ignore", invalid="ignore"):  # a level without customers: p-value still defined
+            result = test_proportions_2indep(x1[large], n1[large], x2[large], n2[large],
+                                             method="score", compare="diff", correction=False)
         p[large] = np.asarray(result.pvalue, dtype=float)
         tests[large] = "chi2"
     for i in np.flatnonzero(small):  # few levels (small ones only), each an exact enumeration

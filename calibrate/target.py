@@ -29,13 +29,11 @@ from calibrate.errors import DataError
 
 __all__ = ["Outcome", "resolve_target", "suggest_columns"]
 
-_BOOLEAN_PAIRS = [
-    ({"1"}, {"0"}),
-    ({"true"}, {"false"}),
-    ({"yes"}, {"no"}),
-    ({"y"}, {"n"}),
-    ({"t"}, {"f"}),
-]
+#: Keys (after normalising case, spaces and ``1.0`` -> ``1``) of a boolean-like outcome. A column whose
+#: decided values all fall in these two sets needs no ``positive=``, even when an export mixes spellings
+#: (``TRUE``, ``yes``, ``Y`` next to ``false``, ``No``, ``N``).
+_TRUE_KEYS = frozenset({"1", "true", "yes", "y", "t"})
+_FALSE_KEYS = frozenset({"0", "false", "no", "n", "f"})
 
 
 @dataclass(frozen=True)
@@ -128,7 +126,10 @@ def resolve_target(
         The outcome column.
     positive : sequence, optional
         Values that count as a customer (compared without case or
-        surrounding spaces). Optional for 0/1 and boolean-like columns.
+        surrounding spaces). Optional for 0/1 and boolean-like columns
+        (``1``/``0``, ``TRUE``/``FALSE``, ``yes``/``no``, ``Y``/``N``,
+        ``T``/``F``, spellings mixed or not; ``"1.0"`` and ``" 1 "`` read
+        as ``1``).
     exclude : sequence
         Values whose rows are undecided (e.g. ``Open``) and left out.
     placeholders : sequence of str
@@ -141,21 +142,23 @@ def resolve_target(
     Raises
     ------
     DataError
-        The column is missing, has one class only, or has more than two
-        values and no ``positive``.
+        The column is missing, has one decided lead or one class only, or
+        has values that are not boolean-like and no ``positive``.
 
     Examples
     --------
     >>> import pandas as pd
     >>> resolve_target(pd.DataFrame({"won": ["TRUE", "false", " true "]}), "won").y.tolist()
     [1, 0, 1]
+    >>> resolve_target(pd.DataFrame({"won": ["yes", "N", "TRUE", "1.0", "0"]}), "won").y.tolist()
+    [1, 0, 1, 1, 0]
     """
     if target not in frame.columns:
         raise DataError(f"target column {target!r} is not in the data{suggest_columns(target, frame.columns)} "
                         f"(columns: {_quote_values([str(c) for c in frame.columns], 8)})")
     factorized = factorize_keys(frame[target], placeholders)
     keys = [_canonical_number(k) for k in factorized.keys]
-    label = dict(zip(keys, factorized.labels))
+    label = dict(zip(keys, factorized.labels, strict=True))
     codes = factorized.codes
     n_rows = len(frame)
 
@@ -177,12 +180,8 @@ def resolve_target(
                             f"its values are {_quote_values(sorted(set(label.values())))}")
     else:
         present = set(decided_keys)
-        positive_keys = set()
-        for yes, no in _BOOLEAN_PAIRS:
-            if present and present <= yes | no:
-                positive_keys = yes
-                break
-        else:
+        positive_keys = set(_TRUE_KEYS)
+        if not present <= _TRUE_KEYS | _FALSE_KEYS:
             shown = _quote_values(sorted({label[k] for k in decided_keys}))
             raise DataError(f"target column {target!r} has {len(present)} distinct values ({shown}); "
                             f"pass positive=[...] (CLI: --positive VALUE) to say which mean 'became a customer'"
@@ -204,6 +203,9 @@ def resolve_target(
     )
     if outcome.leads == 0:
         raise DataError(f"no lead in {n_rows} rows has a decided outcome in {target!r}; check exclude= and the column")
+    if outcome.leads == 1:
+        raise DataError(f"only 1 lead (of {n_rows} row(s)) has a decided outcome in {target!r}; close rates need "
+                        "many leads with both outcomes (hundreds at least): export more history")
     if outcome.customers in (0, outcome.leads):
         which = "customers" if outcome.customers else "non-customers"
         raise DataError(f"target column {target!r} has only {which} among the {outcome.leads} decided leads "
