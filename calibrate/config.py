@@ -216,7 +216,7 @@ def _validate(document: Any) -> dict[str, Any]:
     version = document.get("schema_version")
     if version is None:
         raise ConfigError("the config has no schema_version; is this a calibrate scoring config?")
-    if version not in READABLE_VERSIONS:
+    if isinstance(version, bool) or not isinstance(version, int) or version not in READABLE_VERSIONS:
         raise ConfigError(f"unknown schema_version {version!r}: this calibrate reads versions "
                           f"{', '.join(map(str, READABLE_VERSIONS))}; use the calibrate release that wrote the config, "
                           "or refit it")
@@ -289,6 +289,13 @@ class ScoringConfig:
     @classmethod
     def loads(cls, text: str) -> ScoringConfig:
         """Parse a config from YAML or JSON text."""
+        try:
+            return cls._loads(text)
+        except RecursionError:
+            raise ConfigError("config is nested too deeply to be a calibrate scoring config") from None
+
+    @classmethod
+    def _loads(cls, text: str) -> ScoringConfig:
         if text.lstrip().startswith("{"):
             # JSON proper: YAML 1.1 would read exponent numbers such as 1e-05 as strings.
             try:

@@ -442,9 +442,9 @@ def _gunzip(raw: bytes, display: str) -> bytes:
 def _resolve_sep(sep: str, display: str) -> str:
     aliases = {"\\t": "\t", "tab": "\t"}
     resolved = aliases.get(sep, sep)
-    if len(resolved) != 1 or resolved in ('"', "\n", "\r"):
+    if len(resolved) != 1 or resolved in ('"', "\n", "\r") or not resolved.isascii():
         raise DataError(
-            f"sep={sep!r} for '{display}' must be one character other than a quote or line break, e.g. ',' or ';'"
+            f"sep={sep!r} for '{display}' must be one ASCII character other than a quote or line break, e.g. ',' or ';'"
         )
     return resolved
 
@@ -662,7 +662,10 @@ def _rank_guess(sample: bytes) -> str | None:
 
 
 def _codec_name(encoding: str) -> str:
-    return codecs.lookup(encoding).name
+    codec = codecs.lookup(encoding)
+    if not getattr(codec, "_is_text_encoding", True):  # rot13, base64, hex: codecs, not text encodings
+        raise LookupError(encoding)
+    return codec.name
 
 
 def _decode(raw: bytes, display: str, forced: str | None) -> tuple[str, bytes, str]:

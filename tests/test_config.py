@@ -539,3 +539,11 @@ def test_hand_written_json_numbers_in_exponent_form(config):
     loaded = ScoringConfig.loads(text)
     assert loaded.to_dict()["method"]["alpha"] == 1e-5
     assert loaded.to_dict()["training"]["baseline_ci_low"] == 2e-05
+
+
+@pytest.mark.parametrize("text", ["schema_version: 3.0\n", "schema_version: true\n", "[{" * 200,
+                                  '{"a": ' + "[" * 1000])
+def test_fuzz_found_inputs_are_clean_errors(text):
+    """Found by scripts/fuzz.py: a float or boolean version, deep nesting (YAML and JSON)."""
+    with pytest.raises(ConfigError, match=r"schema_version|nested too deeply"):
+        ScoringConfig.loads(text)

@@ -187,3 +187,11 @@ def test_spark_scores_random_messy_data_like_python(spark) -> None:
     config = _fit(leads, signals=False, holdout=None, total_cap=150).config_
     frame = _messy(make_leads(2_000, seed=41), config, 7)
     _assert_same(_python(config, frame), _spark_scores(spark, config, frame, "messy_leads"))
+
+
+def test_a_group_without_points_gets_the_first_grade_in_sql() -> None:
+    """Found by the property tests: a config whose engagement group has no edges made sqlglot fail."""
+    leads = make_leads(3_000, seed=12)[["industry", "stage"]]
+    config = _fit(leads, signals=False, holdout=None).config_
+    assert config.to_dict()["grades"]["engagement"]["edges"] == []
+    _assert_same(_python(config, leads), _duckdb(config, leads))

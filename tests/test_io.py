@@ -555,3 +555,12 @@ def test_xeducation_leads_csv() -> None:
     assert df["Prospect ID"].str.fullmatch(r"[0-9a-f-]{36}").all()
     assert (df["Lead Number"].str.fullmatch(r"\d+")).all()
     assert "Select" in set(df["Specialization"])
+
+
+@pytest.mark.parametrize("options", [{"encoding": "rot13"}, {"encoding": "base64"}, {"sep": "é"}])
+def test_fuzz_found_options_are_clean_errors(tmp_path, options):
+    """Found by scripts/fuzz.py: codecs that are not text encodings, a non-ASCII delimiter."""
+    path = tmp_path / "leads.csv"
+    path.write_text("aé b\n1é2\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"unknown encoding|one ASCII character"):
+        read_leads(path, **options)

@@ -150,6 +150,8 @@ def _band_case(score: exp.Expression, bands: list[dict[str, Any]]) -> exp.Expres
 
 def _grade_case(score: exp.Expression, edges: list[float], labels: list[str]) -> exp.Expression:
     # assign_grades: the label index is len(edges) - (number of edges <= score); the top grade first.
+    if not edges:  # a group without points: every lead gets the first grade
+        return _literal(str(labels[0]))
     case = exp.Case()
     for i, edge in enumerate(reversed(edges)):
         case = case.when(exp.GTE(this=score.copy(), expression=_literal(float(edge))), _literal(str(labels[i])))
