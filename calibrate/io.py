@@ -444,7 +444,7 @@ def _resolve_sep(sep: str, display: str) -> str:
     resolved = aliases.get(sep, sep)
     if len(resolved) != 1 or resolved in ('"', "\n", "\r") or not resolved.isascii():
         raise DataError(
-            f"sep={sep!r} for '{display}' must be one ASCII character other than a quote or line break, e.g. ',' or ';'"
+            f"sep={sep!r} for '{display}' must be one character other than a quote or line break (ASCII), e.g. ',' or ';'"
         )
     return resolved
 
