@@ -70,7 +70,7 @@ def compare_methods(calibrator: Calibrator, data: pd.DataFrame | str | os.PathLi
     decided = frame.loc[outcome.keep].reset_index(drop=True)
     dates = decided[date_column] if date_column else None
     test_size = calibrator.holdout or 0.25
-    keys = pd.util.hash_pandas_object(decided[sorted(decided.columns, key=str)], index=False).to_numpy()
+    keys = pd.util.hash_pandas_object(decided[sorted(decided.columns, key=str)], index=False, categorize=False).to_numpy()
     train, test = holdout_split(len(decided), outcome.y, dates=dates, test_size=test_size, seed=calibrator.random_state,
                                 row_keys=keys)
     train_rows, test_rows, y_test = decided.loc[train], decided.loc[test], outcome.y[test]

@@ -26,6 +26,7 @@ True
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import os
 import re
@@ -48,7 +49,7 @@ from calibrate.errors import ConfigError
 if TYPE_CHECKING:
     from calibrate.derive import SignalRecipe
 
-__all__ = ["ScoringConfig", "SCHEMA_VERSION", "READABLE_VERSIONS", "config_schema", "DEFAULT_BANDS"]
+__all__ = ["DEFAULT_BANDS", "READABLE_VERSIONS", "SCHEMA_VERSION", "ScoringConfig", "config_schema"]
 
 SCHEMA_VERSION = 3
 
@@ -162,7 +163,7 @@ def _check_semantics(document: Mapping[str, Any]) -> None:
     bounds = [b.get("max") for b in bands]
     if bounds[-1] is not None or any(b is None for b in bounds[:-1]):
         raise ConfigError("scale.bands: every band but the last needs a 'max' and the last must have none")
-    if any(a >= b for a, b in zip(bounds[:-2], bounds[1:-1], strict=True)):
+    if any(a >= b for a, b in itertools.pairwise(bounds[:-1])):
         raise ConfigError(f"scale.bands: 'max' values must increase, got {bounds[:-1]}; order the bands from the "
                           "lowest max to the highest")
     for attribute in document["attributes"]:
@@ -172,13 +173,13 @@ def _check_semantics(document: Mapping[str, Any]) -> None:
             if bins[0]["lower"] is not None or bins[-1]["upper"] is not None:
                 raise ConfigError(f"attribute {name!r}: the first bin needs lower: null and the last upper: null "
                                   "so every number falls in a bin")
-            for i, (left, right) in enumerate(zip(bins[:-1], bins[1:], strict=True)):
+            for i, (left, right) in enumerate(itertools.pairwise(bins)):
                 if left["upper"] is None or right["lower"] is None or left["upper"] != right["lower"]:
                     raise ConfigError(f"attribute {name!r}: bin {i + 1} ends at {left['upper']} but bin {i + 2} "
                                       f"starts at {right['lower']}; bins must be contiguous: start each bin where "
                                       "the previous one ends, or refit the config")
             edges = [b["upper"] for b in bins[:-1]]
-            if any(a >= b for a, b in zip(edges[:-1], edges[1:], strict=True)):
+            if any(a >= b for a, b in itertools.pairwise(edges)):
                 raise ConfigError(f"attribute {name!r}: bin edges {edges} must be sorted and distinct; "
                                   "fix the bins or refit the config")
         else:
@@ -206,6 +207,32 @@ def _schema_errors(document: Mapping[str, Any], version: int) -> None:
                           "there (a config written by 'calibrate fit' matches) or refit the config")
 
 
+def _check_finite(document: Mapping[str, Any]) -> None:
+    """Refuse NaN and infinite numbers (JSON ``NaN``/``Infinity``, YAML ``.nan``/``.inf``).
+
+    The schema's ``number`` admits them, but a config holding one cannot be
+    written back (JSON has no such numbers) nor fingerprinted: better refused
+    at load, naming where, than failing later in ``to_json``.
+    """
+    stack: list[tuple[str, Any]] = [("", document)]
+    while stack:  # iterative: a deeply nested document must not overflow the stack here
+        where, node = stack.pop()
+        if isinstance(node, Mapping):
+            items = list(node.items())
+        elif isinstance(node, list):
+            items = list(enumerate(node))
+        else:
+            continue
+        for key, value in reversed(items):  # reversed onto a stack: the first problem in reading order is named
+            path = f"{where}/{key}" if where else str(key)
+            for item, what in ((value, ""), (key, " as a key")):
+                if isinstance(item, float) and not np.isfinite(item):
+                    raise ConfigError(f"config holds the non-finite number {item}{what} at {path}; a config "
+                                      "needs finite numbers: write a number there (or null where the schema "
+                                      "allows it), or refit the config")
+            stack.append((path, value))
+
+
 def _validate(document: Any) -> dict[str, Any]:
     """Check a document and return it in the current version's shape."""
     if document is None:
@@ -220,6 +247,7 @@ def _validate(document: Any) -> dict[str, Any]:
         raise ConfigError(f"unknown schema_version {version!r}: this calibrate reads versions "
                           f"{', '.join(map(str, READABLE_VERSIONS))}; use the calibrate release that wrote the config, "
                           "or refit it")
+    _check_finite(document)
     _schema_errors(document, version)
     if version == 1:
         document = _upgrade_v1(document)

@@ -23,18 +23,54 @@ import pandas as pd
 __all__ = ["data_fingerprint"]
 
 
+def _hashes(values: pd.DataFrame | pd.Series) -> np.ndarray:
+    # categorize=False: with categorize=True pandas hashes each distinct value through its first
+    # occurrence, and as 0 == 0.0 an object column holding both hashed them as whichever came first.
+    return pd.util.hash_pandas_object(values, index=False, categorize=False).to_numpy()
+
+
 def data_fingerprint(frame: pd.DataFrame) -> str:
     """``sha256:<hex>`` of the column names and the multiset of rows.
 
-    Each row is hashed by ``pandas.util.hash_pandas_object`` over the columns
-    in sorted name order, then the row hashes are sorted, so the fingerprint
-    changes with any value but not with the order of rows or columns.
+    Each row is hashed by ``pandas.util.hash_pandas_object`` (each value
+    hashed as itself, ``categorize=False``) over the columns in sorted name
+    order, then the row hashes are sorted, so the fingerprint changes with any
+    value but not with the order of rows or columns. Columns sharing a name
+    (after ``str``) are combined per row in an order-free way, so swapping
+    them changes nothing either.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table; its index is ignored.
+
+    Returns
+    -------
+    str
+        ``sha256:`` and 64 hex digits.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> mixed = pd.DataFrame({"x": pd.Series([0, 0.0], dtype=object)})
+    >>> data_fingerprint(mixed) == data_fingerprint(mixed.iloc[::-1])
+    True
     """
-    columns = sorted(map(str, frame.columns))
-    renamed = frame.set_axis([str(c) for c in frame.columns], axis=1)[columns]
-    # Text hashes alike whether pandas holds it as "str" or object, so the reader's dtype choice is moot.
-    row_hashes = np.sort(pd.util.hash_pandas_object(renamed, index=False).to_numpy())
+    names = [str(c) for c in frame.columns]
+    columns = sorted(names)
+    renamed = frame.set_axis(names, axis=1)
+    if len(set(names)) == len(names):
+        # Text hashes alike whether pandas holds it as "str" or object, so the reader's dtype choice is moot.
+        row_hashes = _hashes(renamed[columns])
+    else:
+        # Same-named columns cannot be put in a canonical order, so their hashes are sorted within each row.
+        blocks = []
+        for name in sorted(set(names)):
+            positions = [i for i, n in enumerate(names) if n == name]
+            block = np.column_stack([_hashes(renamed.iloc[:, i]) for i in positions])
+            blocks.append(np.sort(block, axis=1))
+        row_hashes = _hashes(pd.DataFrame(np.hstack(blocks)))
     digest = hashlib.sha256()
     digest.update("\x1f".join(columns).encode("utf-8"))
-    digest.update(row_hashes.astype("<u8").tobytes())
+    digest.update(np.sort(row_hashes).astype("<u8").tobytes())
     return "sha256:" + digest.hexdigest()

@@ -62,7 +62,7 @@ import pandas as pd
 
 from calibrate.errors import DataError, DataQualityWarning
 
-__all__ = ["read_leads", "detect_encoding", "detect_delimiter"]
+__all__ = ["detect_delimiter", "detect_encoding", "read_leads"]
 
 #: Bytes looked at to guess the encoding (the whole file is still validated).
 _ENCODING_SAMPLE_BYTES = 1 << 20
@@ -258,6 +258,11 @@ def read_leads(
     """
     if isinstance(source, pd.DataFrame):
         _reject_options("a DataFrame", sep=sep, encoding=encoding, sheet=sheet)
+        repeated = source.columns[source.columns.duplicated()].unique().tolist()
+        if repeated:
+            # Selecting a repeated name gives a frame, not a column: every later step would misread it.
+            raise DataError(f"the DataFrame has duplicate column names {repeated}; rename them (e.g. "
+                            "frame.columns = [...]) so each column has its own name")
         return source.copy(deep=True)
     if not isinstance(source, (str, os.PathLike)):
         raise TypeError(f"source must be a path or a pandas.DataFrame, not {type(source).__name__}")
@@ -782,12 +787,10 @@ def _decode_as(raw: bytes, codec: str) -> tuple[str, bytes, str]:
                 ) from None
             if offset == 0:
                 sample = text[: _ENCODING_SAMPLE_BYTES]
-        if sample.startswith("\ufeff"):
-            sample = sample[1:]
+        sample = sample.removeprefix("\ufeff")
         return codec, raw, sample
     text = raw.decode(codec)
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     return codec, text.encode("utf-8"), text[:_ENCODING_SAMPLE_BYTES]
 
 

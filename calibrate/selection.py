@@ -74,8 +74,8 @@ from calibrate.errors import DataError
 __all__ = [
     "AFTER_CONTACT_KEYWORDS",
     "LEAKAGE_KINDS",
-    "detect_leakage",
     "cramers_v_matrix",
+    "detect_leakage",
     "select_attributes",
 ]
 
@@ -359,8 +359,9 @@ def select_attributes(
     The rule, in order:
 
     1. Rank every attribute by information value (descending), ties by
-       association p-value (ascending, NaN last), then by its order in
-       ``attribute_stats``.
+       association p-value (ascending, NaN last), then by name (ascending,
+       by code point): never by position, so the order of the columns in the
+       data cannot change which of two equally strong attributes is kept.
     2. Attributes in ``exclude`` are dropped with the caller's reason.
     3. Walk the ranking; an attribute whose Cramér's V with an attribute
        already kept exceeds ``redundancy_bound`` is dropped as a duplicate
@@ -426,14 +427,13 @@ def select_attributes(
         "attribute": attribute_stats.index.map(str),
         "information_value": attribute_stats["information_value"].to_numpy(dtype=float),
         "p_value": attribute_stats["p_value"].to_numpy(dtype=float),
-        "_order": np.arange(len(attribute_stats)),
     })
     if table["attribute"].duplicated().any():
         twice = table.loc[table["attribute"].duplicated(), "attribute"].tolist()
         raise DataError(f"attribute_stats lists attribute(s) more than once: {twice}")
     table = (table.assign(_iv=table["information_value"].fillna(-np.inf), _p=table["p_value"].fillna(np.inf))
-                  .sort_values(["_iv", "_p", "_order"], ascending=[False, True, True], kind="stable")
-                  .drop(columns=["_iv", "_p", "_order"]).reset_index(drop=True))
+                  .sort_values(["_iv", "_p", "attribute"], ascending=[False, True, True], kind="stable")
+                  .drop(columns=["_iv", "_p"]).reset_index(drop=True))
     table["rank"] = np.arange(1, len(table) + 1)
     candidates = [a for a in table["attribute"] if a not in exclude]
     if cramers_v is not None:

@@ -258,6 +258,28 @@ def test_wrong_type_of_points_names_the_field(config):
     assert len(message) < 500, f"message is {len(message)} characters long"
 
 
+@pytest.mark.parametrize("spelling", ["json", "yaml"])
+@pytest.mark.parametrize(("path", "value"), [(("attributes", 0, "levels", 0, "close_rate"), float("nan")),
+                                             (("training", "baseline_rate"), float("inf")),
+                                             (("scale", "threshold"), float("-inf"))])
+def test_non_finite_numbers_are_refused_at_load_naming_the_field(config, spelling, path, value):
+    """NaN and infinity load as floats, but to_json and the fingerprint fail on them later: refused at load."""
+    document = config.to_dict()
+    node = document
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    text = json.dumps(document) if spelling == "json" else yaml.safe_dump(document, sort_keys=False)
+    assert any(spelling in text for spelling in ("NaN", "Infinity", ".nan", ".inf"))
+    with pytest.raises(ConfigError) as info:
+        ScoringConfig.loads(text)
+    message = str(info.value)
+    assert "/".join(map(str, path)) in message and "non-finite number" in message and "\n" not in message
+    assert "write a number there" in message
+    with pytest.raises(ConfigError, match="non-finite"):
+        ScoringConfig(document)
+
+
 def test_wrong_type_of_threshold(config):
     document = config.to_dict()
     document["scale"]["threshold"] = "high"

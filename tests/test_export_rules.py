@@ -90,7 +90,7 @@ def _sheet_rules(rules: pd.DataFrame) -> tuple[list[dict], int]:
                 "min": _optional_number(row["value_from"]), "max": _optional_number(row["value_to"])}
         if condition == "is any of":
             rule["test"] = "in"
-            rule["values"] = row["value"].split("; ") if row["kind"] == "other" else [row["value"]]
+            rule["values"] = [row["value"]]  # one value a row, pooled "(other)" values included
         elif condition == "is unknown":
             rule["test"] = "unknown"
             rule["values"] = ["" if v == "(empty)" else v for v in row["value"].split("; ")]
@@ -162,7 +162,7 @@ def _label(scores: np.ndarray, ranges: pd.DataFrame) -> np.ndarray:
             hit &= scores >= low
         if high is not None:
             hit &= scores < high
-        assert not (hit & (out != None)).any(), "scale ranges overlap"  # noqa: E711
+        assert not (hit & pd.notna(out)).any(), "scale ranges overlap"
         out[hit] = row["label"]
     return out
 
@@ -280,9 +280,16 @@ def test_rules_table_columns_order_and_zero_rules(raw_config):
     assert order == sorted(order)
     assert set(table["group"]) <= {"fit", "engagement"}
     full = rules_table(raw_config, include_zero=True)
-    assert len(full) == len(raw_config.points_table()) + 1
+    pooled = {a["name"]: a["other"]["values"] for a in raw_config.to_dict()["attributes"] if "other" in a}
+    assert pooled and any(len(values) > 1 for values in pooled.values())
+    assert len(full) == len(raw_config.points_table()) + 1 + sum(len(v) - 1 for v in pooled.values())
     assert full.loc[0, ["property", "condition", "points"]].tolist() == ["(every lead)", "starts at", 0]
-    merged = full.iloc[1:].reset_index(drop=True)
+    # One row per pooled value, each with the pool's label, points and evidence.
+    for name, values in pooled.items():
+        rows = full[(full["property"] == name) & (full["kind"] == "other")]
+        assert rows["value"].tolist() == values and set(rows["label"]) == {"(other)"}
+        assert rows["points"].nunique() == 1 and rows["leads"].nunique() == 1
+    merged = full.iloc[1:].drop_duplicates(["property", "kind", "label"]).reset_index(drop=True)
     points = raw_config.points_table()
     assert merged["points"].tolist() == points["points"].tolist()
     assert merged["property"].tolist() == points["attribute"].tolist()
@@ -320,7 +327,7 @@ def test_csv_has_sections_and_negative_points_stay_numbers(raw_config, tmp_path)
     negative = [p for p in points if p.startswith(("-", "'"))]
     assert negative and all(p.startswith("-") and p[1:].isdigit() for p in negative)
     assert "-25" in points or any(int(p) < 0 for p in negative)
-    assert open(path, "rb").read().count(b"\r\n") == len(cells)
+    assert path.read_bytes().count(b"\r\n") == len(cells)
     rules, scale = _read_sheet(path)
     assert len(rules) == len(rules_table(raw_config)) and len(scale) == len(scale_table(raw_config))
     threshold = scale[scale["item"] == "threshold"].iloc[0]
@@ -366,7 +373,7 @@ def test_hostile_values_are_neutralised_in_the_csv(raw_config, tmp_path):
     for hostile in ('=HYPERLINK("http://x","y")', "<script>alert(1)</script>", "'; DROP TABLE x; --",
                     "@SUM(A1:A9)", "+cmd|' /C calc'!A0"):
         assert hostile in values
-    assert any("-2+3+cmd" in v.split("; ") for v in rules.loc[rules["kind"] == "other", "value"])
+    assert "-2+3+cmd" in set(rules.loc[rules["kind"] == "other", "value"])
     assert "=1+1" in set(scale["label"])
     assert len(rules) == len(rules_table(config))
 
@@ -384,6 +391,27 @@ def test_hostile_values_round_trip_in_json_and_still_score(raw_config, new_leads
     rules, base = _json_rules(data)
     total, _ = _apply(rules, base, data["total_cap"], leads)
     np.testing.assert_array_equal(total, _score(config, leads)["score"].to_numpy())
+
+
+def test_pooled_values_holding_the_separator_are_one_row_each(raw_config, new_leads, tmp_path):
+    """Pooled values were joined with "; " in one cell, so "events; webinars" read as two values."""
+    document = raw_config.to_dict()
+    attribute = next(a for a in document["attributes"] if "other" in a and a["kind"] == "categorical")
+    name = attribute["name"]
+    tricky = ["events; webinars", "a; b", "x;y", "comma, inside", ' quote "inside" ']
+    attribute["other"] = {**attribute["other"], "values": tricky, "points": 11}
+    config = ScoringConfig(document)
+    rows = rules_table(config)
+    rows = rows[(rows["property"] == name) & (rows["kind"] == "other")]
+    assert rows["value"].tolist() == tricky and (rows["points"] == 11).all()
+    leads = new_leads.astype({name: object})
+    leads.loc[0:6, name] = ["events; webinars", "EVENTS;  webinars", "events", "webinars", "a", "x;y", "a;b"]
+    expected = _score(config, leads)
+    assert expected.loc[[0, 1, 5], "score"].tolist() != _score(raw_config, leads).loc[[0, 1, 5], "score"].tolist()
+    total, _, _ = _sheet_scores(write_rules_csv(config, tmp_path / "rules.csv"), leads)
+    np.testing.assert_array_equal(total, expected["score"].to_numpy())
+    data = json.loads(config_json(config))
+    assert [r["values"] for r in data["rules"] if r["property"] == name and r["kind"] == "other"] == [tricky]
 
 
 # --------------------------------------------------------------------------- JSON

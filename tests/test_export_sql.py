@@ -127,6 +127,8 @@ def test_every_dialect_parses_and_quotes(sample: pd.DataFrame, dialect: str) -> 
     back = sqlglot.transpile(sql, read=dialect, write="duckdb")[0]
     if dialect in ("postgres", "snowflake"):
         con = duckdb.connect()
+        # DuckDB has PG_TYPEOF but not Snowflake's SYSTEM$TYPEOF: a macro stands in (names differ, numbers match).
+        con.execute('CREATE MACRO "system$typeof"(x) AS typeof(x)')
         con.execute("CREATE SCHEMA crm_public")
         con.register("frame", sample.head(500))
         con.execute("CREATE TABLE leads AS SELECT * FROM frame")
@@ -195,3 +197,61 @@ def test_a_group_without_points_gets_the_first_grade_in_sql() -> None:
     config = _fit(leads, signals=False, holdout=None).config_
     assert config.to_dict()["grades"]["engagement"]["edges"] == []
     _assert_same(_python(config, leads), _duckdb(config, leads))
+
+
+def _plans(n: int = 600, seed: int = 0) -> pd.DataFrame:
+    """A categorical attribute whose levels look like numbers ("1", "2", "3") and a numeric one."""
+    rng = np.random.default_rng(seed)
+    plan = rng.choice(["1", "2", "3", "x"], n)
+    visits = rng.integers(0, 30, n).astype(float)
+    blank = rng.random(n) < 0.2  # blank visits close well: missing earns points, unlike unseen text
+    visits[blank] = np.nan
+    logit = -2.0 + 1.5 * (plan == "3") - 1.0 * (plan == "x") + 0.08 * np.nan_to_num(visits) + 2.0 * blank
+    stage = np.where(rng.random(n) < 1 / (1 + np.exp(-logit)), "Closed Won", "Closed Lost")
+    stage[:10] = "Open"
+    return pd.DataFrame({"plan": plan, "visits": visits, "stage": stage})
+
+
+def test_text_3_0_is_not_the_number_3_in_sql_as_in_python() -> None:
+    """Python keys the number 3.0 as "3" but the text "3.0" as "3.0"; the SQL read the text as "3" too."""
+    config = _fit(_plans(), signals=False, holdout=None, min_support=5).config_
+    levels = {level["value"]: level["points"] for level in config.to_dict()["attributes"][0]["levels"]}
+    assert levels["3"] != config.to_dict()["attributes"][0]["unseen"]["points"]
+    text = pd.DataFrame({"plan": ["3", "3.0", " 3 ", "3.00", "03", "3.5", "1.0", None, "x"],
+                         "visits": ["1", "2.0", "nan", "", "1e1", "x", "-0.0", None, "29"]})
+    numbers = pd.DataFrame({"plan": [3.0, 1.0, 2.5, np.nan, -0.0, 1e15, 1e16, 3.0000001, np.inf],
+                            "visits": [1.0, 2.0, np.nan, 0.0, 10.0, 5.5, -1.0, 1e20, np.inf]})
+    integers = pd.DataFrame({"plan": pd.array([3, 1, None, 10**15, -3, 2, 0, 1, 3], dtype="Int64"),
+                             "visits": pd.array([1, 2, None, 0, 10, 5, -1, 3, 29], dtype="Int64")})
+    for frame in (text, numbers, integers):
+        python = _python(config, frame)
+        _assert_same(python, _duckdb(config, frame), ["score"])
+    assert _python(config, text)["score"].nunique() > 1
+    # The text "3.0" is not the level "3"; the number 3.0 is.
+    assert _python(config, text.head(2))["score"].tolist()[1] != _python(config, numbers.head(1))["score"].iloc[0]
+
+
+def test_nan_in_a_number_column_is_missing_in_sql_without_the_nan_placeholder() -> None:
+    """NaN is missing in Python whatever the placeholders; the text "nan" is then just text (not a number)."""
+    config = _fit(_plans(), signals=False, holdout=None, min_support=5, placeholders=("", "n/a")).config_
+    visits = config.to_dict()["attributes"][1]
+    assert visits["name"] == "visits" and visits["missing"]["points"] != visits["unseen"]["points"]
+    text = pd.DataFrame({"plan": ["nan", "3"], "visits": ["nan", "4"]})
+    _assert_same(_python(config, text), _duckdb(config, text), ["score"])
+    # DuckDB reads pandas' NaN as NULL: a table holding real NaN doubles is made in SQL.
+    con = duckdb.connect()
+    con.execute("CREATE TABLE leads AS SELECT * FROM (VALUES ('NaN'::DOUBLE, 'NaN'::DOUBLE), (3.0, 4.0)) t(plan, visits)")
+    sql = con.execute(scoring_sql(config, dialect="duckdb", table="leads")).df()
+    assert np.isnan(sql["plan"].iloc[0]) and np.isnan(sql["visits"].iloc[0])
+    python = _python(config, pd.DataFrame({"plan": [np.nan, 3.0], "visits": [np.nan, 4.0]}))
+    _assert_same(python, sql, ["score"])
+
+
+def test_spark_keys_numbers_and_text_like_python(spark) -> None:
+    config = _fit(_plans(), signals=False, holdout=None, min_support=5).config_
+    frames = [pd.DataFrame({"lead_id": range(5), "plan": ["3", "3.0", " 3 ", None, "1.0"],
+                            "visits": ["1", "2.0", "nan", None, "1e1"]}),
+              pd.DataFrame({"lead_id": range(5), "plan": [3.0, 1.0, 2.5, 1e7, -0.0],
+                            "visits": [1.0, 2.0, 0.5, 10.0, 1e7]})]
+    for i, frame in enumerate(frames):
+        _assert_same(_python(config, frame), _spark_scores(spark, config, frame, f"plans_{i}"), ["score"])

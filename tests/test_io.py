@@ -249,7 +249,7 @@ def test_mixed_encodings_raise(tmp_path: Path) -> None:
 
 def test_mostly_cp1252_with_utf8_sequences_warns(tmp_path: Path) -> None:
     path = tmp_path / "leads.csv"
-    path.write_bytes(_accented_csv().encode("cp1252") + "9,Zürich,Nestlé\n".encode("utf-8"))
+    path.write_bytes(_accented_csv().encode("cp1252") + "9,Zürich,Nestlé\n".encode())
     with pytest.warns(DataQualityWarning, match=r"read as cp1252 but holds 2 byte sequence\(s\) that look like UTF-8"):
         df = read_leads(path)
     assert df["City"].tolist()[:3] == [city for city, _ in ACCENTED]
@@ -564,3 +564,9 @@ def test_fuzz_found_options_are_clean_errors(tmp_path, options):
     path.write_text("aé b\n1é2\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"unknown encoding|line break \(ASCII\)"):
         read_leads(path, **options)
+
+
+def test_a_dataframe_with_duplicate_column_names_is_refused_naming_them() -> None:
+    frame = pd.DataFrame([[1, "a", "b"], [0, "c", "d"]], columns=["won", "source", "source"])
+    with pytest.raises(DataError, match=r"duplicate column names \['source'\]; rename them"):
+        read_leads(frame)

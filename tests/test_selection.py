@@ -303,6 +303,23 @@ def test_selection_is_deterministic_and_order_independent(ranked: tuple[pd.DataF
                                   select_attributes(ordered, v, max_attributes=4))
 
 
+def test_equally_strong_attributes_are_ranked_by_name_not_position(ranked: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    """s0 and its exact copy have the same information value and p-value: the name decides, so the order
+    of the columns cannot change which one is kept (it used to be the first column)."""
+    attribute_stats, v = ranked
+    tied = attribute_stats.loc[["s0", "s0 exact copy"], ["information_value", "p_value"]]
+    assert tied.iloc[0].tolist() == tied.iloc[1].tolist()
+    for order in (["s0 exact copy", "s0"], ["s0", "s0 exact copy"]):
+        stats = attribute_stats.loc[order + [a for a in attribute_stats.index if a not in order]]
+        out = select_attributes(stats, v).set_index("attribute")
+        assert out.loc["s0", "selected"] and out.loc["s0", "rank"] == 1
+        assert out.loc["s0 exact copy", "duplicates"] == "s0" and out.loc["s0 exact copy", "rank"] == 2
+        pair = stats.loc[order]
+        assert select_attributes(pair, None, max_attributes=1).query("selected")["attribute"].tolist() == ["s0"]
+        renamed = pair.rename(index={"s0": "z", "s0 exact copy": "a"})
+        assert select_attributes(renamed, None, max_attributes=1).query("selected")["attribute"].tolist() == ["a"]
+
+
 def test_selection_validates_its_inputs(ranked: tuple[pd.DataFrame, pd.DataFrame]) -> None:
     attribute_stats, v = ranked
     with pytest.raises(ValueError, match="max_attributes"):

@@ -22,8 +22,10 @@ Conditions:
 
 * ``is any of``: the text value, compared after normalisation: Unicode NFKC,
   spaces trimmed, runs of white space collapsed to one, case-insensitive
-  (``" google "`` matches ``Google``). A pooled ``(other)`` rule lists its
-  values separated by ``"; "``;
+  (``" google "`` matches ``Google``). Values pooled into ``(other)`` (too
+  rare to score alone) get one row each, all with the pool's points and
+  evidence and the label ``(other)``: a value is never split on a separator,
+  so one holding ``"; "`` or ``,`` is read as written;
 * ``is unknown``: no value, or one of the placeholder texts listed in
   ``value`` (``(empty)`` is the empty text), compared the same way;
 * ``is none of the known values``: any other text, i.e. neither unknown nor
@@ -95,15 +97,15 @@ if TYPE_CHECKING:
     from calibrate.derive import SignalRecipe
 
 __all__ = [
-    "RULE_COLUMNS",
-    "SCALE_COLUMNS",
     "CSV_COLUMNS",
     "NORMALIZATION",
+    "RULE_COLUMNS",
+    "SCALE_COLUMNS",
+    "config_json",
     "rules_table",
     "scale_table",
-    "write_rules_csv",
-    "config_json",
     "write_json",
+    "write_rules_csv",
 ]
 
 #: Columns of :func:`rules_table`, in order.
@@ -132,7 +134,7 @@ def _number(value: Any) -> int | float | None:
     return int(value) if value.is_integer() else value
 
 
-def _text(value: int | float) -> str:
+def _text(value: float) -> str:
     return f"{value}" if isinstance(value, int) else f"{value:g}"
 
 
@@ -178,8 +180,12 @@ def _computed_from(config: ScoringConfig) -> dict[str, str]:
             for name in recipe.outputs}
 
 
-def _rules(config: ScoringConfig, include_zero: bool) -> list[dict[str, Any]]:
-    """Every rule written, as dicts holding the fields of both the table and the JSON."""
+def _rules(config: ScoringConfig, include_zero: bool, *, row_per_pooled_value: bool) -> list[dict[str, Any]]:
+    """Every rule written, as dicts holding the fields of both the table and the JSON.
+
+    ``row_per_pooled_value``: the ``(other)`` pool as one rule per value (the sheet, whose ``value``
+    cell holds one text) rather than one rule listing them (the JSON, whose ``values`` is a list).
+    """
     document = config.to_dict()
     placeholders = [p if p != "" else _EMPTY_PLACEHOLDER for p in document["cleaning"]["placeholders"]]
     derived = _computed_from(config)
@@ -214,8 +220,10 @@ def _rules(config: ScoringConfig, include_zero: bool) -> list[dict[str, Any]]:
                             "values": [rule["value"]], "label": rule["value"], "evidence": rule})
             if "other" in attribute:
                 values = list(attribute["other"]["values"])
-                own.append({"kind": "other", "condition": "is any of", "value": _SEPARATOR.join(values),
-                            "values": values, "label": "(other)", "evidence": attribute["other"]})
+                # The sheet's value cell holds one text: joined values would be ambiguous if one held the joiner.
+                pools = [([v], v) for v in values] if row_per_pooled_value else [(values, "")]
+                own += [{"kind": "other", "condition": "is any of", "value": value, "values": pool,
+                         "label": "(other)", "evidence": attribute["other"]} for pool, value in pools]
         own.append({"kind": "missing", "condition": "is unknown", "value": _SEPARATOR.join(placeholders),
                     "values": [], "label": "(missing)", "evidence": attribute["missing"]})
         own.append({"kind": "unseen", "condition": "is not a number" if numeric else "is none of the known values",
@@ -258,14 +266,16 @@ def rules_table(config: ScoringConfig, *, include_zero: bool = False) -> pd.Data
             ``is less than``, ``is at least``, ``is between``, ``is any
             number``, ``is not a number`` or ``starts at``.
         ``value``
-            Human text: the value, the ``"; "``-separated pooled values, the
-            placeholders read as unknown, or the numbers ("10 to 20").
+            Human text: the value (one pooled value on each ``(other)``
+            row), the ``"; "``-separated placeholders read as unknown, or the
+            numbers ("10 to 20").
         ``value_from``, ``value_to``
             Bounds of a numeric rule (from included, to excluded), else None.
         ``points``
             Integer points added (negative: subtracted).
         ``leads``, ``close_rate``
-            Training evidence of the rule (may be empty).
+            Training evidence of the rule (may be empty); on ``(other)``
+            rows, of the whole pool, repeated on each of its rows.
         ``computed_from``
             For a derived property, what it means and which inputs it is
             computed from; empty for raw columns.
@@ -276,7 +286,8 @@ def rules_table(config: ScoringConfig, *, include_zero: bool = False) -> pd.Data
             The rule's label in calibrate's reports (``31–90``, ``(other)``).
 
         Rows: the base points, then attributes in config order, rules in
-        config order (values or bins, ``(other)``, unknown, unseen).
+        config order (values or bins, one ``(other)`` row per pooled value,
+        unknown, unseen).
 
     Examples
     --------
@@ -289,7 +300,7 @@ def rules_table(config: ScoringConfig, *, include_zero: bool = False) -> pd.Data
     >>> len(rules_table(config, include_zero=True)) > len(table)
     True
     """
-    rows = _rules(config, include_zero)
+    rows = _rules(config, include_zero, row_per_pooled_value=True)
     table = pd.DataFrame({
         "property": pd.Series([r["property"] for r in rows], dtype=object),
         "group": pd.Series([r["group"] for r in rows], dtype=object),
@@ -465,7 +476,7 @@ def config_json(config: ScoringConfig, *, include_zero: bool = False) -> str:
             In config order, each ``{"property", "group", "type", "kind",
             "values", "min", "max", "points"}``; ``type`` is ``numeric`` or
             ``categorical``; ``kind`` is ``value`` or ``other`` (the text is
-            any of ``values``), ``missing`` (no value or a placeholder),
+            any of ``values``; one ``other`` rule lists every pooled value), ``missing`` (no value or a placeholder),
             ``unseen`` (categorical: any other text; numeric: text that is
             not a number) or ``range`` (``min <= x < max``, null for an open
             end). A lead gets the points of every rule it meets; a property
@@ -493,7 +504,7 @@ def config_json(config: ScoringConfig, *, include_zero: bool = False) -> str:
     document = config.to_dict()
     rules = [{"property": r["property"], "group": r["group"], "type": r["type"], "kind": r["kind"],
               "values": r["values"], "min": r["min"], "max": r["max"], "points": r["points"]}
-             for r in _rules(config, include_zero) if r["kind"] != "base"]
+             for r in _rules(config, include_zero, row_per_pooled_value=False) if r["kind"] != "base"]
     bands, previous = [], None
     for band in config.bands:
         high = _number(band.get("max"))

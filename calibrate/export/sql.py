@@ -10,12 +10,20 @@ written in the dialect asked for (``duckdb``, ``postgres``, ``snowflake``,
 
 The SQL applies the Python scorer's rules:
 
-* text is compared on a key: ``LOWER(TRIM(REGEXP_REPLACE(value, '\\s+', ' ')))``,
-  with a whole number written ``3.0`` read as ``3``; the config's values,
-  placeholders and pooled spellings are written as keys too. Python also
-  applies Unicode NFKC and case folding: values that differ from a known one
-  only by compatibility forms (ligatures, full-width letters, ``ß``/``ss``)
-  score as unseen in SQL;
+* text is compared on a key: ``LOWER(TRIM(REGEXP_REPLACE(value, '\\s+', ' ')))``;
+  the config's values, placeholders and pooled spellings are written as keys
+  too. Python also applies Unicode NFKC and case folding: values that differ
+  from a known one only by compatibility forms (ligatures, full-width
+  letters, ``ß``/``ss``) score as unseen in SQL;
+* numbers are keyed as Python keys them (:func:`calibrate.cleaning.normalize_value`):
+  a whole number below 10^15 without a fraction (the number ``3.0`` is
+  ``3``), NaN missing. This goes by the column's type, found at run time
+  (``TYPEOF``, ``PG_TYPEOF``, ``SYSTEM$TYPEOF``), exactly as Python goes by
+  the value's type: the *text* ``"3.0"`` stays ``3.0``, as in Python, and
+  is not the level ``3``. Other numbers are written by the database, which
+  may differ from Python's ``repr`` (Spark writes ``1.5E-5``). BigQuery has
+  no run-time type test: its statement keys every column as text, and a
+  number column is keyed as BigQuery casts it to text;
 * a blank, NULL or placeholder is ``missing``; a value the config has not
   seen is ``unseen``; numbers fall in left-closed bins, and text in a numeric
   column is ``unseen``;
@@ -50,14 +58,17 @@ from calibrate.errors import ConfigError
 if TYPE_CHECKING:
     from calibrate.config import ScoringConfig
 
-__all__ = ["DIALECTS", "scoring_sql", "text_key_sql"]
+__all__ = ["DIALECTS", "scoring_sql", "text_key_sql", "value_key_sql"]
 
 #: Dialects the export writes (sqlglot's names).
 DIALECTS: tuple[str, ...] = ("duckdb", "postgres", "snowflake", "bigquery", "spark")
 
 # A number as pandas.to_numeric reads one (after the key's trimming and lower-casing).
 _NUMBER = r"^[+-]?(([0-9]+[.]?[0-9]*)|([.][0-9]+))(e[+-]?[0-9]+)?$|^[+-]?inf(inity)?$"
-_WHOLE_WITH_ZEROS = r"^-?[0-9]+[.]0+$"
+# The run-time type of a column, as text, per dialect (BigQuery has no such function).
+_TYPE_OF = {"duckdb": "TYPEOF", "spark": "TYPEOF", "postgres": "PG_TYPEOF", "snowflake": "SYSTEM$TYPEOF"}
+# Number types in those functions' words (lower case): DOUBLE, decimal(10,2), double precision, NUMBER(38,0)[SB1], ...
+_NUMBER_TYPE = r"^(double|float|real|decimal|numeric|number|u?(tiny|small|big|huge)?int(eger)?)([^a-z]|$)"
 
 
 def _literal(value: Any) -> exp.Expression:
@@ -67,23 +78,80 @@ def _literal(value: Any) -> exp.Expression:
 
 
 def text_key_sql(column: exp.Expression) -> exp.Expression:
-    """The comparison key of a column in SQL: trimmed, spaces collapsed, lower case, ``3.0`` read as ``3``.
+    """The comparison key of text in SQL: trimmed, spaces collapsed, lower case.
 
     Examples
     --------
     >>> from sqlglot import exp
-    >>> text_key_sql(exp.column("Lead Source", quoted=True)).sql("duckdb")[:40]
-    'CASE WHEN REGEXP_MATCHES(LOWER(TRIM(REGE'
+    >>> print(text_key_sql(exp.column("Lead Source", quoted=True)).sql("duckdb"))
+    LOWER(TRIM(REGEXP_REPLACE(CAST("Lead Source" AS TEXT), '\\s+', ' ', 'g')))
     """
     text = exp.Cast(this=column, to=exp.DataType.build("text"))
     collapsed = exp.RegexpReplace(this=text, expression=exp.Literal.string(r"\s+"),
                                   replacement=exp.Literal.string(" "))
-    key = exp.Lower(this=exp.Trim(this=collapsed))
-    # No back-reference in the replacement: "\\1" and "$1" mean different things across dialects.
-    whole = exp.RegexpLike(this=key.copy(), expression=exp.Literal.string(_WHOLE_WITH_ZEROS))
-    stripped = exp.RegexpReplace(this=key.copy(), expression=exp.Literal.string(r"[.]0+$"),
-                                 replacement=exp.Literal.string(""))
-    return exp.Case().when(whole, stripped).else_(key)
+    return exp.Lower(this=exp.Trim(this=collapsed))
+
+
+def _number_key_sql(column: exp.Expression) -> exp.Expression:
+    """The key of a number, as :func:`calibrate.cleaning.normalize_value` writes it.
+
+    Whole numbers below 10^15 go through BIGINT, so every dialect writes them
+    alike (``3``, not ``3.0`` or ``3.00``); NaN is missing; infinities are
+    ``inf``/``-inf``; other numbers are the dialect's text of the double.
+    """
+    number = exp.Cast(this=column, to=exp.DataType.build("double"))
+    whole = exp.And(this=exp.LT(this=exp.Abs(this=number.copy()), expression=exp.Literal.number("1e15")),
+                    expression=exp.EQ(this=number.copy(), expression=exp.Round(this=number.copy())))
+    as_whole = exp.Cast(this=exp.Cast(this=number.copy(), to=exp.DataType.build("bigint")),
+                        to=exp.DataType.build("text"))
+    text = exp.Lower(this=exp.Cast(this=number.copy(), to=exp.DataType.build("text")))
+    # NaN fails the whole test (it sorts above every number in DuckDB, Postgres and Spark): missing here.
+    other = (exp.Case().when(_in(text, ["nan"]), exp.Null())
+             .when(_in(text, ["inf", "+inf", "infinity", "+infinity"]), exp.Literal.string("inf"))
+             .when(_in(text, ["-inf", "-infinity"]), exp.Literal.string("-inf"))
+             .else_(text.copy()))
+    return exp.Case().when(exp.Paren(this=whole), as_whole).else_(other)
+
+
+def value_key_sql(column: exp.Expression, dialect: str) -> exp.Expression:
+    """The comparison key of a column in SQL: the number key on number columns, else the text key.
+
+    Python keys a value by its type (:func:`calibrate.cleaning.normalize_value`):
+    the number ``3.0`` is ``3`` and the text ``"3.0"`` is ``3.0``. SQL values
+    of one column share a type, so the statement asks the column's type at
+    run time (BigQuery cannot: there every column is keyed as text).
+
+    Parameters
+    ----------
+    column : sqlglot.exp.Expression
+        The column (or any expression).
+    dialect : str
+        One of :data:`DIALECTS`.
+
+    Returns
+    -------
+    sqlglot.exp.Expression
+
+    Examples
+    --------
+    >>> from sqlglot import exp
+    >>> import duckdb
+    >>> key = value_key_sql(exp.column("x"), "duckdb").sql("duckdb")
+    >>> [duckdb.sql(f"SELECT {key} FROM (SELECT {x} AS x)").fetchall()[0][0] for x in ("3.0::DOUBLE", "'3.0'")]
+    ['3', '3.0']
+    """
+    function = _TYPE_OF.get(dialect)
+    if function is None:
+        return text_key_sql(column)
+    return exp.Case().when(_is_number_type(column, function), _number_key_sql(column)).else_(
+        text_key_sql(column.copy()))
+
+
+def _is_number_type(column: exp.Expression, function: str) -> exp.Expression:
+    """True when the column's SQL type (asked with ``function``) is a number type."""
+    type_name = exp.Lower(this=exp.Cast(this=exp.Anonymous(this=function, expressions=[column.copy()]),
+                                        to=exp.DataType.build("text")))
+    return exp.RegexpLike(this=type_name, expression=exp.Literal.string(_NUMBER_TYPE))
 
 
 def _key_of(value: Any) -> str | None:
@@ -101,12 +169,21 @@ def _missing_condition(key: exp.Expression, placeholders: list[str]) -> exp.Expr
     return exp.Paren(this=condition)
 
 
-def _attribute_points(attribute: dict[str, Any], placeholders: list[str]) -> exp.Expression:
+def _attribute_points(attribute: dict[str, Any], placeholders: list[str], dialect: str) -> exp.Expression:
     """CASE giving an attribute's points for each row."""
-    key = text_key_sql(exp.column(attribute["name"], quoted=True))
+    column = exp.column(attribute["name"], quoted=True)
     unseen = _literal(int(attribute["unseen"]["points"]))
     if attribute["kind"] == "numeric":
-        case = exp.Case().when(_missing_condition(key, placeholders), _literal(int(attribute["missing"]["points"])))
+        # Text of a number column parses back to the same number, so the text key serves both types here
+        # (and is written once per bin, so it is kept short); only NaN needs the type: it is missing.
+        key = text_key_sql(column)
+        missing = _missing_condition(key, placeholders)
+        function = _TYPE_OF.get(dialect)
+        if "nan" not in placeholders and function is not None:
+            missing = exp.Or(this=missing, expression=exp.Paren(this=exp.And(
+                this=_is_number_type(column, function), expression=exp.EQ(this=key.copy(),
+                                                                          expression=exp.Literal.string("nan")))))
+        case = exp.Case().when(missing, _literal(int(attribute["missing"]["points"])))
         is_number = exp.RegexpLike(this=key.copy(), expression=exp.Literal.string(_NUMBER))
         case = case.when(exp.Not(this=exp.Paren(this=is_number)), unseen)
         number = exp.Cast(this=key.copy(), to=exp.DataType.build("double"))
@@ -115,6 +192,7 @@ def _attribute_points(attribute: dict[str, Any], placeholders: list[str]) -> exp
             case = case.when(exp.LT(this=number.copy(), expression=_literal(float(b["upper"]))),
                              _literal(int(b["points"])))
         return case.else_(_literal(int(bins[-1]["points"])))
+    key = value_key_sql(column, dialect)
     # A simple CASE on the key (written once) for the values: placeholders, levels, then the pooled spellings.
     by_value: dict[str, int] = {p: int(attribute["missing"]["points"]) for p in placeholders}
     for level in attribute["levels"]:
@@ -190,7 +268,7 @@ def scoring_sql(config: ScoringConfig, *, dialect: str = "duckdb", table: str = 
         raise ConfigError("the table name is empty; pass --table NAME (e.g. crm.leads)")
     document = config.to_dict()
     placeholders = sorted({k for k in (_key_of(p) for p in document["cleaning"]["placeholders"]) if k is not None})
-    points = {a["name"]: _attribute_points(a, placeholders) for a in document["attributes"]}
+    points = {a["name"]: _attribute_points(a, placeholders, dialect) for a in document["attributes"]}
     scale = document["scale"]
     total = _sum(list(points.values()), int(scale.get("base_points", 0)))
     cap = scale.get("total_cap")

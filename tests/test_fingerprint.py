@@ -1,0 +1,38 @@
+"""The data fingerprint ignores the order of rows and columns, and nothing else."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from calibrate.fingerprint import data_fingerprint
+
+
+def test_row_order_does_not_matter_when_an_object_column_mixes_0_and_0_0() -> None:
+    """0 == 0.0, so hashing by category (pandas' default) hashed both as whichever came first."""
+    frame = pd.DataFrame({"x": pd.Series([0, 0.0, "a", 1.0, 1], dtype=object), "y": [1, 2, 3, 4, 5]})
+    assert data_fingerprint(frame) == data_fingerprint(frame.iloc[::-1])
+    assert data_fingerprint(frame) == data_fingerprint(frame.iloc[[2, 0, 4, 1, 3]].reset_index(drop=True))
+
+
+def test_column_order_and_index_do_not_matter() -> None:
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"b": rng.choice(["x", "y", None], 50), "a": rng.normal(size=50),
+                          "c": pd.array(rng.integers(0, 3, 50), dtype="Int64")})
+    shuffled = frame.iloc[rng.permutation(50)][["c", "a", "b"]].set_index(pd.Index(np.arange(50) * 7))
+    assert data_fingerprint(shuffled) == data_fingerprint(frame)
+
+
+def test_swapping_same_named_columns_does_not_matter() -> None:
+    frame = pd.DataFrame([[1, 2], [2, 3], [3, 1]], columns=["1", 1])
+    assert data_fingerprint(frame) == data_fingerprint(frame.iloc[:, [1, 0]])
+    assert data_fingerprint(frame) == data_fingerprint(frame.iloc[::-1])
+
+
+def test_any_changed_value_changes_the_fingerprint() -> None:
+    frame = pd.DataFrame({"x": pd.Series([0, "a"], dtype=object), "y": [1.0, 2.0]})
+    assert data_fingerprint(frame) != data_fingerprint(frame.assign(x=pd.Series([0.0, "a"], dtype=object)))
+    assert data_fingerprint(frame) != data_fingerprint(frame.assign(y=[1.0, 2.5]))
+    assert data_fingerprint(frame) != data_fingerprint(frame.rename(columns={"y": "z"}))
+    # A multiset: a repeated row counts.
+    assert data_fingerprint(frame) != data_fingerprint(pd.concat([frame, frame.iloc[:1]]))
