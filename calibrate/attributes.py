@@ -32,7 +32,12 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from calibrate.cleaning import DEFAULT_PLACEHOLDERS, FactorizedKeys, factorize_keys, normalize_value
+from calibrate.cleaning import (
+    DEFAULT_PLACEHOLDERS,
+    FactorizedKeys,
+    factorize_keys,
+    normalize_value,
+)
 from calibrate.errors import DataError, DataQualityWarning
 
 __all__ = [
@@ -46,6 +51,7 @@ __all__ = [
     "CleaningNote",
     "infer_attributes",
     "nice_edges",
+    "merge_small_bins",
 ]
 
 OTHER = "(other)"
@@ -115,11 +121,23 @@ class CategoricalSpec:
 
     def encode(self, values: pd.Series) -> np.ndarray:
         """Integer level code of every row (vectorised over distinct values)."""
-        factorized = factorize_keys(values, self.placeholders)
+        codes, table = self._encoded(values)
+        return table[codes]
+
+    def _encoded(self, values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        """``(codes, table)``: rows as non-negative indices into ``table``, the level code of each distinct value.
+
+        ``table[codes]`` is :meth:`encode`; a scorer looks points up in the small
+        table first and indexes the rows once.
+        """
+        from calibrate.cleaning import factorize_values, keys_of_values
+
+        codes, uniques, missing = factorize_values(values)
         key_codes = self._key_codes()
         n = len(self.levels)
-        lookup = np.array([key_codes.get(k, n + 2) for k in factorized.keys] + [n + 1], dtype=np.int64)
-        return lookup[factorized.codes]
+        keys = keys_of_values(uniques, missing, self.placeholders)
+        table = np.array([n + 1 if k is None else key_codes.get(k, n + 2) for k in keys], dtype=np.int64)
+        return codes, table
 
 
 @dataclass
@@ -168,11 +186,61 @@ class NumericSpec:
 
     def encode(self, values: pd.Series) -> np.ndarray:
         """Integer bin code of every row."""
-        numbers, unparseable = to_numbers(values, self.placeholders)
+        codes, table = self._encoded(values)
+        return table[codes]
+
+    def _encoded(self, values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        """``(codes, table)``: rows as non-negative indices into ``table``, the level code of each entry.
+
+        ``table[codes]`` is :meth:`encode`. Numbers are binned as floats (what
+        :func:`to_numbers` gives); a column of whole numbers spanning a short
+        range is binned once per value of the range and indexed by its values.
+        Text is parsed once per distinct normalised key.
+        """
+        from calibrate.cleaning import factorize_values, keys_of_values
+
         n_bins = len(self.edges) + 1
-        codes = np.searchsorted(np.asarray(self.edges, dtype=float), numbers, side="right").astype(np.int64)
+        dtype = values.dtype
+        if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+            if isinstance(dtype, np.dtype) and (dtype.kind == "i" or (dtype.kind == "u" and dtype.itemsize < 8)) \
+                    and len(values):
+                x = values.to_numpy()
+                lo, hi = int(x.min()), int(x.max())
+                if hi - lo <= min(max(len(x), 1024), 1 << 22):
+                    start = 0 if 0 <= lo <= 4096 else lo
+                    table = self._bin_floats(np.arange(start, hi + 1, dtype=np.int64).astype(float))
+                    return (x if start == 0 else np.subtract(x, start, dtype=np.int64)), table.astype(np.int64)
+            if isinstance(dtype, np.dtype):  # to_numbers' floats without its copy and NaN fill (no NA to fill)
+                numbers = values.to_numpy().astype(float, copy=False)
+            else:
+                numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            return self._bin_floats(numbers), np.arange(n_bins + 2, dtype=np.int64)
+        codes, uniques, missing = factorize_values(values)
+        keys = keys_of_values(uniques, missing, self.placeholders)
+        distinct = list(dict.fromkeys(k for k in keys if k is not None))  # as factorize_keys lists them
+        parsed = pd.to_numeric(pd.Series(distinct, dtype=object), errors="coerce").to_numpy(dtype=float)
+        key_code = dict(zip(distinct, np.where(np.isnan(parsed), n_bins + 1, self._bin_floats(parsed)).tolist(),
+                            strict=True))
+        table = np.array([n_bins if k is None else key_code[k] for k in keys], dtype=np.int64)
+        return codes, table
+
+    def _bin_floats(self, numbers: np.ndarray) -> np.ndarray:
+        """Bin code of every float (``len(edges) + 1`` for NaN); uint8 when the codes fit."""
+        edges = np.asarray(self.edges, dtype=float)
+        n_bins = len(edges) + 1
+        if len(edges) <= 8 and not np.isnan(edges).any() and bool(np.all(edges[1:] >= edges[:-1])):
+            # Counting the edges at or below each value is what searchsorted(side="right") finds, in a few
+            # streaming passes instead of a binary search per row.
+            codes = np.zeros(len(numbers), dtype=np.uint8)
+            flag = np.empty(len(numbers), dtype=bool)
+            for edge in edges:
+                np.greater_equal(numbers, edge, out=flag)
+                np.add(codes, flag.view(np.uint8), out=codes)
+            np.isnan(numbers, out=flag)
+            np.copyto(codes, np.uint8(n_bins), where=flag)
+            return codes
+        codes = np.searchsorted(edges, numbers, side="right").astype(np.int64)
         codes[np.isnan(numbers)] = n_bins
-        codes[unparseable] = n_bins + 1
         return codes
 
 
@@ -247,10 +315,27 @@ def _round_significant(x: np.ndarray, digits: int) -> np.ndarray:
     return np.round(x * factor) / factor
 
 
-def nice_edges(values: np.ndarray, n_bins: int, *, integer: bool) -> list[float]:
+def _quantile(values: np.ndarray, probabilities: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
+    """``np.quantile`` (linear), or the same over ``values`` each repeated ``weights`` times, without repeating."""
+    if weights is None:
+        return np.quantile(values, probabilities)
+    order = np.argsort(values, kind="stable")
+    ordered, cumulative = values[order], np.cumsum(weights[order])
+    position = (cumulative[-1] - 1) * np.asarray(probabilities, dtype=float)
+    below = np.floor(position)
+    t = position - below
+    # The value at position k of the repeated array is the first whose cumulative count exceeds k.
+    a = ordered[np.searchsorted(cumulative, below, side="right")]
+    b = ordered[np.searchsorted(cumulative, np.minimum(below + 1, cumulative[-1] - 1), side="right")]
+    return np.where(t >= 0.5, b - (b - a) * (1 - t), a + (b - a) * t)  # numpy's lerp, for equal results
+
+
+def nice_edges(values: np.ndarray, n_bins: int, *, integer: bool, weights: np.ndarray | None = None) -> list[float]:
     """Interior quantile edges rounded to two significant figures, deduplicated.
 
-    Few distinct values (no more than ``n_bins``) get one bin each.
+    Few distinct values (no more than ``n_bins``) get one bin each. With
+    ``weights`` (rows per value, e.g. counted on an engine) the edges are those
+    of the values each repeated that many times.
 
     Examples
     --------
@@ -259,19 +344,27 @@ def nice_edges(values: np.ndarray, n_bins: int, *, integer: bool) -> list[float]
     [250.0, 500.0, 750.0]
     >>> nice_edges(np.array([0, 0, 0, 1, 2]), 5, integer=True)
     [1.0, 2.0]
+    >>> nice_edges(np.array([0, 1, 2, 3, 4, 5]), 3, integer=True, weights=np.array([600, 80, 80, 80, 80, 80]))
+    [1.0, 3.0]
     """
-    finite = values[np.isfinite(values)]
+    is_finite = np.isfinite(values)
+    finite = values[is_finite]
+    weights = None if weights is None else np.asarray(weights, dtype=np.int64)[is_finite]
     distinct = np.unique(finite)
     if len(distinct) <= 1:
         return []
     if len(distinct) <= n_bins:
         return [float(v) for v in distinct[1:]]
     lowest = distinct[0]
-    if n_bins > 2 and np.mean(finite == lowest) > 1 / n_bins:
+    at_lowest = finite == lowest
+    share_lowest = np.mean(at_lowest) if weights is None else weights[at_lowest].sum() / weights.sum()
+    if n_bins > 2 and share_lowest > 1 / n_bins:
         # A heavy lowest value (0 visits for most leads) gets its own bin; the rest is cut by quantiles.
-        rest = finite[finite > lowest]
-        return [float(distinct[1]), *(e for e in nice_edges(rest, n_bins - 1, integer=integer) if e > distinct[1])]
-    cut = np.quantile(finite, np.linspace(0, 1, n_bins + 1)[1:-1])
+        rest = finite > lowest
+        rest_edges = nice_edges(finite[rest], n_bins - 1, integer=integer,
+                                weights=None if weights is None else weights[rest])
+        return [float(distinct[1]), *(e for e in rest_edges if e > distinct[1])]
+    cut = _quantile(finite, np.linspace(0, 1, n_bins + 1)[1:-1], weights)
     # A cut at a value keeps that value in the upper bin; moving it one step up
     # keeps the heavy value (such as 0 visits) whole in the lower bin instead.
     cut = np.where(cut == distinct.min(), np.min(distinct[distinct > distinct.min()]), cut)
@@ -283,12 +376,22 @@ def nice_edges(values: np.ndarray, n_bins: int, *, integer: bool) -> list[float]
     return [float(e) for e in edges]
 
 
-def _merge_small_bins(values: np.ndarray, edges: list[float], min_support: int) -> list[float]:
-    """Drop edges until every bin holds at least ``min_support`` values."""
+def merge_small_bins(values: np.ndarray, edges: list[float], min_support: int,
+                     weights: np.ndarray | None = None) -> list[float]:
+    """Drop edges until every bin holds at least ``min_support`` values (rows, with ``weights``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> merge_small_bins(np.array([1.0, 2.0, 3.0]), [2.0, 3.0], 10, weights=np.array([50, 5, 40]))
+    [2.0]
+    """
     edges = list(edges)
-    finite = values[np.isfinite(values)]
+    is_finite = np.isfinite(values)
+    finite = values[is_finite]
+    weights = None if weights is None else np.asarray(weights, dtype=np.int64)[is_finite]
     while edges:
-        counts = np.bincount(np.searchsorted(edges, finite, side="right"), minlength=len(edges) + 1)
+        counts = np.bincount(np.searchsorted(edges, finite, side="right"), weights=weights, minlength=len(edges) + 1)
         smallest = int(np.argmin(counts))
         if counts[smallest] >= min_support:
             break
@@ -544,7 +647,7 @@ def infer_attributes(
                                     f"got {list(bins[column])}")
                 how = "user-given edges"
             else:
-                edges = _merge_small_bins(numbers, nice_edges(numbers, n_bins, integer=is_integer), min_support)
+                edges = merge_small_bins(numbers, nice_edges(numbers, n_bins, integer=is_integer), min_support)
                 how = (f"quantile edges ({n_bins} bins asked, rounded to 2 significant figures, "
                        f"bins under {min_support} leads merged)")
             finite = numbers[np.isfinite(numbers)]

@@ -31,10 +31,12 @@ import pandas as pd
 
 __all__ = [
     "DEFAULT_PLACEHOLDERS",
+    "FactorizedKeys",
+    "factorize_keys",
+    "factorize_values",
+    "keys_of_values",
     "normalize_keys",
     "normalize_value",
-    "factorize_keys",
-    "FactorizedKeys",
 ]
 
 #: Values that mean "left blank" in CRM exports (compared after normalisation).
@@ -61,6 +63,10 @@ def _placeholder_keys(placeholders: tuple[str, ...]) -> frozenset[str]:
 
 
 def _text_key(text: str) -> str:
+    if text.isascii() and text.isprintable() and "  " not in text:
+        # The common case, the same key: NFKC leaves ASCII as it is, casefold() is lower() on it, and its only
+        # white space is single spaces (tabs, newlines and other controls are not printable).
+        return text.strip().lower()
     return _WHITESPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
 
 
@@ -206,6 +212,123 @@ def factorize_keys(values: pd.Series, placeholders: Sequence[str] = DEFAULT_PLAC
         placeholder_rows=int(raw_counts[spelled_out].sum()),
         placeholder_spellings=sorted({str(u).strip() for u in uniques[spelled_out]}),
     )
+
+
+def _is_arrow_string(dtype: object) -> bool:
+    """A pandas dtype whose values are held in an Arrow string array."""
+    if isinstance(dtype, pd.StringDtype):
+        return dtype.storage == "pyarrow"
+    if isinstance(dtype, pd.ArrowDtype):
+        import pyarrow as pa
+
+        return pa.types.is_string(dtype.pyarrow_dtype) or pa.types.is_large_string(dtype.pyarrow_dtype)
+    return False
+
+
+#: Arrow text columns longer than this are factorised by looking their values up among those of their first
+#: _SAMPLE_ROWS rows (a lookup costs less than building the dictionary); values met later are encoded apart.
+_LOOKUP_ROWS = 1 << 18
+_SAMPLE_ROWS = 1 << 16
+
+
+def _factorize_arrow(array: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`factorize_values` of an Arrow string (Chunked)Array, values in order of first appearance."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def dictionary_of(encoded: object) -> tuple[object, object]:
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.chunk(0) if encoded.num_chunks == 1 else encoded.combine_chunks()
+        return encoded.indices, encoded.dictionary
+
+    def numpy_of(indices: object) -> np.ndarray:
+        return indices.to_numpy() if isinstance(indices, pa.ChunkedArray) else indices.to_numpy(zero_copy_only=False)
+
+    if len(array) <= _LOOKUP_ROWS:
+        indices, dictionary = dictionary_of(pc.dictionary_encode(array, null_encoding="encode"))
+        return (numpy_of(indices), dictionary.to_numpy(zero_copy_only=False),
+                dictionary.is_null().to_numpy(zero_copy_only=False))
+    # The sample's values come first in the column too, in the same order; later values after them. A null
+    # in the looked-up set matches the missing rows (one slot, after the sample's values).
+    _, seen = dictionary_of(pc.dictionary_encode(array.slice(0, _SAMPLE_ROWS)))
+    seen = pa.concat_arrays([seen, pa.nulls(1, type=seen.type)])
+    indices = pc.index_in(array, value_set=seen)
+    uniques = seen.to_numpy(zero_copy_only=False)
+    missing = np.zeros(len(uniques), dtype=bool)
+    missing[-1] = True
+    if not indices.null_count:
+        return numpy_of(indices), uniques, missing
+    # Values missing from the sample: encoded apart, their codes following the slots above.
+    later = np.flatnonzero(numpy_of(pc.is_null(indices)))
+    later_indices, later_values = dictionary_of(pc.dictionary_encode(array.take(later)))
+    if isinstance(indices, pa.ChunkedArray):
+        indices = indices.chunk(0) if indices.num_chunks == 1 else indices.combine_chunks()
+    # The index values as stored (whatever they hold under a null), copied once to be written.
+    codes = np.frombuffer(indices.buffers()[1], dtype=np.int32, count=indices.offset + len(indices))[indices.offset:]
+    codes = codes.copy()
+    codes[later] = numpy_of(later_indices).astype(np.int64) + len(uniques)
+    uniques = np.concatenate([uniques, later_values.to_numpy(zero_copy_only=False)])
+    return codes, uniques, np.append(missing, np.zeros(len(later_values), dtype=bool))
+
+
+def factorize_values(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Codes of the rows into the column's distinct raw values (no normalisation yet).
+
+    Arrow-backed text (pandas' default ``str`` dtype) is encoded by Arrow
+    directly (a long column by looking its rows up among the values of its
+    first rows), its int32 codes used without a copy; anything else goes
+    through :func:`pandas.factorize`. Either way the distinct values are those
+    :func:`factorize_keys` normalises, in the same order, so
+    :func:`keys_of_values` gives the same keys.
+
+    Returns
+    -------
+    codes : numpy.ndarray
+        One non-negative integer per row (int32 or intp): an index into ``uniques``.
+    uniques : numpy.ndarray of object
+        The distinct raw values in order of first appearance; missing values
+        (None, NaN, NA) share one slot, holding None.
+    missing : numpy.ndarray of bool
+        One per slot of ``uniques``: whether it is the missing slot.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> codes, uniques, missing = factorize_values(pd.Series(["b", None, "a", "b"]))
+    >>> codes.tolist(), uniques.tolist(), missing.tolist()
+    ([0, 1, 2, 0], ['b', None, 'a'], [False, True, False])
+    """
+    if len(values) and _is_arrow_string(values.dtype):
+        return _factorize_arrow(values.array.__arrow_array__())
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)
+    missing = np.zeros(len(uniques), dtype=bool)
+    if len(codes) and codes.min() < 0:
+        codes = np.where(codes < 0, len(uniques), codes)
+        uniques = np.append(uniques, None)
+        missing = np.append(missing, True)
+    return codes, uniques, missing
+
+
+def keys_of_values(uniques: np.ndarray, missing: np.ndarray,
+                   placeholders: Sequence[str] = DEFAULT_PLACEHOLDERS) -> list[str | None]:
+    """Normalised key of each distinct value of :func:`factorize_values`, ``None`` where missing.
+
+    The keys are those :func:`factorize_keys` gives the same values: ``None``
+    for the missing slot and for placeholders.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> keys_of_values(np.array([" Google", None, "Select"], dtype=object), np.array([False, True, False]))
+    ['google', None, None]
+    """
+    present = ~np.asarray(missing, dtype=bool)
+    keys: list[str | None] = [None] * len(uniques)
+    pkeys = _placeholder_keys(tuple(placeholders))
+    for i, key in zip(np.flatnonzero(present).tolist(), _keys_of_uniques(uniques[present]), strict=True):
+        keys[i] = None if key is None or key in pkeys else key
+    return keys
 
 
 def normalize_keys(values: pd.Series, placeholders: Sequence[str] = DEFAULT_PLACEHOLDERS) -> pd.Series:

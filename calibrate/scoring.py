@@ -3,7 +3,9 @@
 Each attribute column is encoded with the very spec the config was fitted
 with (same text normalisation, same placeholders, same bin edges), its points
 looked up per level code, and the points summed: one vectorised pass per
-attribute, no loop over rows.
+attribute, no loop over rows. Text is normalised once per distinct value;
+points are looked up per distinct value (or bin), then gathered per row. Large
+tables are scored on several threads, one attribute at a time per thread.
 
 Examples
 --------
@@ -18,7 +20,10 @@ np.True_
 
 from __future__ import annotations
 
+import os
+import threading
 import warnings
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,9 +34,18 @@ from calibrate.errors import DataError, UnseenLevelWarning
 from calibrate.target import suggest_columns
 
 if TYPE_CHECKING:
+    from calibrate.attributes import AttributeSpec
     from calibrate.config import ScoringConfig
 
-__all__ = ["score_leads", "assign_bands"]
+__all__ = ["assign_bands", "score_leads"]
+
+#: Below this many rows the attributes are scored one after the other; above, on up to _MAX_THREADS threads
+#: (Arrow's dictionary encoding and numpy's takes and sums release the GIL).
+_THREADED_ROWS = 200_000
+_MAX_THREADS = 4
+#: Whole-number results (scores) spanning at most this many values are looked up per value of their range.
+_RANGE_LIMIT = 1 << 20
+_GROUPS = ("fit", "engagement")
 
 
 def assign_bands(scores: np.ndarray, bands: list[dict]) -> np.ndarray:
@@ -47,6 +61,162 @@ def assign_bands(scores: np.ndarray, bands: list[dict]) -> np.ndarray:
     bounds = np.asarray([b["max"] for b in bands[:-1]], dtype=np.int64)
     names = np.asarray([b["name"] for b in bands], dtype=object)
     return names[np.searchsorted(bounds, scores, side="right")]
+
+
+def _copy_on_write() -> bool:
+    """Whether pandas copies on write (always from pandas 3; an option before)."""
+    return int(pd.__version__.split(".")[0]) >= 3 or pd.get_option("mode.copy_on_write") is True
+
+
+def _n_threads(n_rows: int, n_attributes: int) -> int:
+    if n_rows < _THREADED_ROWS or n_attributes < 2:
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, _MAX_THREADS, n_attributes))
+
+
+def _take_narrow(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """``table[codes]`` for codes narrower than intp (Arrow's int32 dictionary indices, uint8 bins).
+
+    numpy would first copy such codes to intp; Arrow's take gathers from them as they are.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.take(pa.array(table), pa.array(codes)).to_numpy()
+
+
+def _add_points(spec: AttributeSpec, points: np.ndarray, column: pd.Series, total: np.ndarray,
+                buffer: np.ndarray) -> np.ndarray | None:
+    """Add the attribute's points of every row to ``total``; the rows scored as unseen, when there are some.
+
+    The spec reduces the column to codes into a small table (its distinct
+    values, or its bins); points are looked up in the table, then gathered
+    per row in one pass into ``buffer`` and summed into ``total``.
+    """
+    codes, table = spec._encoded(column)
+    per_entry = points[table].astype(total.dtype, copy=False)
+    if codes.dtype.itemsize < np.dtype(np.intp).itemsize:
+        np.add(total, _take_narrow(per_entry, codes), out=total)
+    else:
+        np.take(per_entry, codes, out=buffer, mode="clip")  # codes index the table
+        np.add(total, buffer, out=total)
+    unseen = table == len(points) - 1
+    if unseen.any():
+        rows = _take_narrow(unseen.view(np.uint8), codes).view(bool) \
+            if codes.dtype.itemsize < np.dtype(np.intp).itemsize else unseen[codes]
+        if rows.any():
+            return rows
+    return None
+
+
+def _score_attributes(items: list[tuple[AttributeSpec, np.ndarray, str, pd.Series]], n_rows: int,
+                      dtype: type) -> tuple[dict[str, np.ndarray], list[np.ndarray | None]]:
+    """Points per group summed over the attributes, and each attribute's unseen rows (or None).
+
+    Attributes are shared out among threads (text columns, the slowest, first);
+    each thread sums into its own totals, added together at the end. Integer
+    sums do not depend on their order, so the result is that of one thread.
+    """
+    unseen: list[np.ndarray | None] = [None] * len(items)
+    errors: dict[int, BaseException] = {}
+    order = sorted(range(len(items)), key=lambda i: pd.api.types.is_numeric_dtype(items[i][3].dtype))
+    lock = threading.Lock()
+    pending = iter(order)
+    partials: list[dict[str, np.ndarray]] = []
+
+    def work() -> None:
+        totals: dict[str, np.ndarray] = {}
+        buffer = np.empty(n_rows, dtype=dtype)
+        while True:
+            with lock:
+                i = next(pending, None)
+            if i is None:
+                break
+            spec, points, group, column = items[i]
+            try:
+                if group not in totals:
+                    if group not in _GROUPS:
+                        raise KeyError(group)
+                    totals[group] = np.zeros(n_rows, dtype=dtype)
+                unseen[i] = _add_points(spec, points, column, totals[group], buffer)
+            except BaseException as error:  # noqa: BLE001  (re-raised below: the first attribute's)
+                errors[i] = error
+        with lock:
+            partials.append(totals)
+
+    n_threads = _n_threads(n_rows, len(items))
+    if n_threads == 1:
+        work()
+    else:
+        threads = [threading.Thread(target=work, name=f"calibrate-score-{k}") for k in range(n_threads)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    if errors:
+        raise errors[min(errors)]
+    by_group = {}
+    for group in _GROUPS:
+        parts = [totals[group] for totals in partials if group in totals]
+        summed = np.zeros(n_rows, dtype=np.int64) if not parts else parts[0].astype(np.int64)
+        for part in parts[1:]:
+            summed += part
+        by_group[group] = summed
+    return by_group, unseen
+
+
+def _through_range(values: np.ndarray, function: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """``function(values)`` of whole numbers, computed once per value of their range when it is short.
+
+    ``function`` must work value by value (bands, grades of a score). The
+    table of the range is rotated so that ``value mod len(table)`` indexes it:
+    the rows are gathered in one pass, without an array of offsets.
+    """
+    if values.dtype.kind == "i" and len(values) >= 1024:
+        lo, hi = int(values.min()), int(values.max())
+        if hi - lo <= min(len(values), _RANGE_LIMIT):
+            table = function(np.arange(lo, hi + 1, dtype=values.dtype))
+            return np.take(np.roll(table, lo % len(table)), values, mode="wrap")
+    return function(values)
+
+
+def _grade_columns(fit_score: np.ndarray, engagement_score: np.ndarray, grades: dict,
+                   index: pd.Index) -> tuple[pd.Series, pd.Series]:
+    """The ``grade`` (cell, e.g. ``A1``) and ``sla`` columns.
+
+    As ``assign_grades`` of each score, the cell their concatenation and the
+    SLA mapped from the cells, but computed per fit x engagement cell and
+    gathered per row.
+    """
+    from calibrate.grading import assign_grades
+
+    sla = {c["cell"]: c.get("sla", "") for c in grades["cells"]}
+    ids = []
+    names = []
+    for scores, part in ((fit_score, grades["fit"]), (engagement_score, grades["engagement"])):
+        labels = [str(label) for label in part["labels"]]
+        assign_grades(np.zeros(0), part["edges"], part["labels"])  # validates edges and labels as for the rows
+        position = pd.Index(labels, dtype=object)
+        ids.append(_through_range(scores, lambda v, p=part, pos=position: pos.get_indexer(
+            assign_grades(v, p["edges"], p["labels"])).astype(np.min_scalar_type(len(pos)))))
+        names.append(labels)
+    n_engagement = len(names[1])
+    cells = np.array([f + e for f in names[0] for e in names[1]], dtype=object)
+    cell = ids[0].astype(np.min_scalar_type(len(cells))) * n_engagement + ids[1]
+    present = np.zeros(len(cells), dtype=bool)
+    present[cell] = True
+    present = np.flatnonzero(present)
+    # The SLA of the cells present, through the same Series.map as per row, so its dtype is the same.
+    present_sla = pd.Series(cells[present], dtype=object).map(sla).fillna("")
+    position = np.zeros(len(cells), dtype=np.int64)
+    position[present] = np.arange(len(present))
+    sla_values = present_sla.array.take(position).take(cell)
+    return (pd.Series(cells[cell], index=index, dtype=object, copy=False),
+            pd.Series(sla_values, index=index, dtype=present_sla.dtype, copy=False))
 
 
 def score_leads(config: ScoringConfig, data: pd.DataFrame, *, activities: ActivityLog | pd.DataFrame | str | None = None,
@@ -105,7 +275,7 @@ def score_leads(config: ScoringConfig, data: pd.DataFrame, *, activities: Activi
         hints = "".join(suggest_columns(name, [c for c in data.columns if c not in config.attributes]) for name in missing[:3])
         raise DataError(f"column(s) {missing} used by the config are missing from the data{hints}; "
                         "rename them in the data to the names the config was fitted on")
-    document = config.to_dict()
+    document = config._document  # read only: to_dict() would deep-copy the whole document, evidence and all
     recipe = config.signals
     source, derived_columns = data, pd.DataFrame(index=data.index)
     junk = None
@@ -132,20 +302,20 @@ def score_leads(config: ScoringConfig, data: pd.DataFrame, *, activities: Activi
             raise DataError(f"the data already has a column {column!r}; rename it or pass "
                             f"{'score_column' if column == score_column else 'band_column'}= (CLI: --score-column/--band-column)")
     scale = document["scale"]
-    total = np.full(len(data), int(scale.get("base_points", 0)), dtype=np.int64)
-    by_group = {"fit": np.zeros(len(data), dtype=np.int64), "engagement": np.zeros(len(data), dtype=np.int64)}
+    n_rows = len(data)
+    items = [(spec, points, group, source[spec.name]) for spec, points, group in config.specs_and_points()]
+    # Sums in int32 when no sum of points can leave its range (half the memory traffic), else int64.
+    bound = abs(int(scale.get("base_points", 0))) + sum(int(np.abs(points).max(initial=0)) for _, points, _, _ in items)
+    by_group, unseen_rows = _score_attributes(items, n_rows, np.int32 if bound < 2**31 - 1 else np.int64)
+    total = np.add(by_group["fit"], by_group["engagement"])
+    total += int(scale.get("base_points", 0))
     unseen: list[str] = []
     unseen_counts: dict[str, int] = {}
-    for spec, points, group in config.specs_and_points():
-        codes = spec.encode(source[spec.name])
-        contribution = points[codes]
-        total += contribution
-        by_group[group] += contribution
-        unseen_code = len(points) - 1
-        n_unseen = int(np.count_nonzero(codes == unseen_code))
-        if n_unseen:
+    for (spec, _, _, column), rows in zip(items, unseen_rows, strict=True):
+        if rows is not None:
+            n_unseen = int(np.count_nonzero(rows))
             unseen_counts[spec.name] = n_unseen
-            examples = pd.unique(source[spec.name].to_numpy()[codes == unseen_code])[:3]
+            examples = pd.unique(column.iloc[np.flatnonzero(rows)].to_numpy())[:3]  # not the whole column as objects
             unseen.append(f"{spec.name}: {n_unseen} ({', '.join(repr(str(v)) for v in examples)})")
     if unseen:
         warnings.warn(f"values never seen in training were scored with the unseen points: {'; '.join(unseen)}",
@@ -153,27 +323,50 @@ def score_leads(config: ScoringConfig, data: pd.DataFrame, *, activities: Activi
     cap = scale.get("total_cap")
     if cap is not None:
         total = np.clip(total, -cap, cap)
-    out = pd.concat([data, derived_columns], axis=1) if len(derived_columns.columns) else data.copy()
-    if junk is not None:
-        if "junk" in data.columns:
-            raise DataError("the data already has a column 'junk'; rename it (the config adds the junk reason there)")
-        out["junk"] = junk
-    out.attrs["unseen"] = unseen_counts
-    out[score_column] = total
-    out[band_column] = pd.Series(assign_bands(total, config.bands), index=data.index, dtype=object)
+    base = pd.concat([data, derived_columns], axis=1) if len(derived_columns.columns) else \
+        data.copy(deep=not _copy_on_write())  # under copy-on-write a shallow copy is a copy, without copying
+    if junk is not None and "junk" in data.columns:
+        raise DataError("the data already has a column 'junk'; rename it (the config adds the junk reason there)")
+    added: dict[str, object] = {} if junk is None else {"junk": junk}
+    added[score_column] = total
+    added[band_column] = pd.Series(_through_range(total, lambda v: assign_bands(v, config.bands)), index=data.index,
+                                   dtype=object, copy=False)
     grades = document.get("grades")
     if grades and grade_columns:
-        from calibrate.grading import assign_grades
+        taken = [c for c in ("fit_score", "engagement_score", "grade", "sla") if c in data.columns]
+        if n_rows >= 1024 and not taken:
+            grade, sla_column = _grade_columns(by_group["fit"], by_group["engagement"], grades, data.index)
+        else:
+            from calibrate.grading import assign_grades
 
-        fit = assign_grades(by_group["fit"], grades["fit"]["edges"], grades["fit"]["labels"])
-        engagement = assign_grades(by_group["engagement"], grades["engagement"]["edges"], grades["engagement"]["labels"])
-        cells = pd.Series(fit, index=data.index, dtype=object) + pd.Series(engagement, index=data.index, dtype=object)
-        sla = {c["cell"]: c.get("sla", "") for c in grades["cells"]}
-        extra = {"fit_score": by_group["fit"], "engagement_score": by_group["engagement"], "grade": cells,
-                 "sla": cells.map(sla).fillna("")}
-        taken = [c for c in extra if c in data.columns]
+            fit = assign_grades(by_group["fit"], grades["fit"]["edges"], grades["fit"]["labels"])
+            engagement = assign_grades(by_group["engagement"], grades["engagement"]["edges"],
+                                       grades["engagement"]["labels"])
+            grade = pd.Series(fit, index=data.index, dtype=object) + pd.Series(engagement, index=data.index,
+                                                                               dtype=object)
+            sla = {c["cell"]: c.get("sla", "") for c in grades["cells"]}
+            sla_column = grade.map(sla).fillna("")
         if taken:
             raise DataError(f"the data already has column(s) {taken}; rename them, or pass grade_columns=False")
-        for name, values in extra.items():
-            out[name] = values
+        added.update({"fit_score": by_group["fit"], "engagement_score": by_group["engagement"], "grade": grade,
+                      "sla": sla_column})
+    return _with_columns(base, added, unseen_counts)
+
+
+def _with_columns(base: pd.DataFrame, added: dict[str, object], unseen_counts: dict[str, int]) -> pd.DataFrame:
+    """``base`` with the ``added`` columns after its own, ``attrs["unseen"]`` set; built in one concatenation.
+
+    The same frame as inserting the columns one by one (into a MultiIndex of
+    columns, or over a column of the same name, they are inserted so).
+    """
+    if isinstance(base.columns, pd.MultiIndex) or any(name in base.columns for name in added):
+        for name, values in added.items():
+            base[name] = values
+        base.attrs["unseen"] = unseen_counts
+        return base
+    columns = [values.rename(name) if isinstance(values, pd.Series) else
+               pd.Series(values, index=base.index, name=name, copy=False) for name, values in added.items()]
+    out = pd.concat([base, *columns], axis=1)
+    out.attrs = base.attrs
+    out.attrs["unseen"] = unseen_counts
     return out
