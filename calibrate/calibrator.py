@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+import math
 import os
 import warnings
 from collections.abc import Mapping, Sequence
@@ -22,17 +23,50 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from calibrate.accounts import AccountStatus, TargetAccounts, read_account_status, read_target_accounts
+from calibrate.accounts import (
+    AccountStatus,
+    TargetAccounts,
+    read_account_status,
+    read_target_accounts,
+)
 from calibrate.activity import ActivityLog, read_activities
 from calibrate.attributes import AttributeSpec, CleaningNote, LeftOut, infer_attributes
 from calibrate.cleaning import DEFAULT_PLACEHOLDERS
 from calibrate.config import ScoringConfig
-from calibrate.counting import count_levels
-from calibrate.derive import DerivedSignals, SignalRecipe, derive_signals, plan_signals, signal_groups
+from calibrate.counting import count_levels, encode_all
+from calibrate.derive import (
+    DerivedSignals,
+    SignalRecipe,
+    derive_signals,
+    plan_signals,
+    signal_groups,
+)
+from calibrate.engine_fit import (
+    DEFAULT_SAMPLE_SIZE,
+    EngineSample,
+    EngineTable,
+    binned_on_engine,
+    choose_engine,
+    draw_engine_sample,
+    engine_notes,
+    refine_specs,
+)
+from calibrate.engines import level_counts, value_counts
 from calibrate.errors import DataError, LeakageWarning, SmallSampleWarning
-from calibrate.evaluate import calibration_edges, calibration_table, evaluate_scores, holdout_split
+from calibrate.evaluate import (
+    calibration_edges,
+    calibration_table,
+    evaluate_scores,
+    holdout_split,
+)
 from calibrate.fingerprint import data_fingerprint
-from calibrate.fitting import PointsResult, PointsSettings, derive_points, resolve_shrinkage, scores_from_points
+from calibrate.fitting import (
+    PointsResult,
+    PointsSettings,
+    derive_points,
+    resolve_shrinkage,
+    scores_from_points,
+)
 from calibrate.grading import (
     BAND_STYLES,
     ENGAGEMENT_LABELS,
@@ -45,9 +79,16 @@ from calibrate.grading import (
     make_bands,
 )
 from calibrate.io import read_leads
+from calibrate.progress import Steps, progress_wanted
 from calibrate.scoring import assign_bands, score_leads
 from calibrate.selection import cramers_v_matrix, detect_leakage, select_attributes
-from calibrate.stats import CORRECTIONS, Baseline, attribute_statistics, baseline_rate, level_statistics
+from calibrate.stats import (
+    CORRECTIONS,
+    Baseline,
+    attribute_statistics,
+    baseline_rate,
+    level_statistics,
+)
 from calibrate.target import Outcome, resolve_target, suggest_columns
 from calibrate.validation import check_dates, check_duplicate_ids
 
@@ -180,6 +221,14 @@ class Calibrator:
         With an activity log, estimate how fast engagement stops predicting
         a sale (a half-life chosen by held-out fit) and store it in the
         config with step rules.
+    sample_size : int
+        On an engine (``fit(engine="duckdb"|"spark")``): the training leads
+        fetched into memory for the row-level steps (multivariate methods,
+        redundancy check, score distribution, grades); the held-out sample
+        is capped at the same size. Counts and close rates use every lead.
+    progress : bool, optional
+        Show a progress bar of the fit's steps on standard error. Default:
+        only on a terminal, never in a notebook (CLI: off with ``--quiet``).
 
     Attributes
     ----------
@@ -274,6 +323,8 @@ class Calibrator:
         signals: bool = True,
         drop_junk: bool = False,
         decay: bool = True,
+        sample_size: int = DEFAULT_SAMPLE_SIZE,
+        progress: bool | None = None,
     ) -> None:
         self.method = method
         self.alpha = alpha
@@ -313,6 +364,8 @@ class Calibrator:
         self.signals = signals
         self.drop_junk = drop_junk
         self.decay = decay
+        self.sample_size = sample_size
+        self.progress = progress
 
     def get_params(self) -> dict[str, Any]:
         """The constructor parameters (scikit-learn style)."""
@@ -385,6 +438,8 @@ class Calibrator:
         target_accounts: TargetAccounts | str | os.PathLike[str] | Sequence[str] | pd.DataFrame | None = None,
         account_status: AccountStatus | str | os.PathLike[str] | pd.DataFrame | None = None,
         as_of: str | None = None,
+        engine: str | None = None,
+        spark: Any = None,
     ) -> Calibrator:
         """Compute close rates, tests and points from historical leads.
 
@@ -430,6 +485,17 @@ class Calibrator:
             date, e.g. ``decided_date``; blank cells take the activity log's
             cut-off) or one ISO date. Default: a column named like
             ``decided_date``/``closed_date`` when there is one.
+        engine : {"auto", "pandas", "duckdb", "spark"}, optional
+            Where the pass over the rows runs (see :mod:`calibrate.engine_fit`).
+            Default (``None``/``"auto"``): pandas for DataFrames and files under
+            512 MiB, DuckDB (out of core) for bigger CSV and Parquet files,
+            Spark for a Spark DataFrame. On DuckDB and Spark, counts and close
+            rates use every lead and the row-level steps a stratified sample
+            of ``sample_size`` leads; the holdout is a hash of each row's
+            content. Derived signals (activity logs, account lists) need
+            ``engine="pandas"``.
+        spark : SparkSession, optional
+            The session for ``engine="spark"`` (a path or a Spark DataFrame).
 
         Returns
         -------
@@ -437,6 +503,35 @@ class Calibrator:
             ``self``, fitted.
         """
         self._check_parameters()
+        chosen, why = choose_engine(data, engine)
+        if chosen != "pandas":
+            refused = {"activities": activities, "target_accounts": target_accounts, "account_status": account_status}
+            given = [name for name, value in refused.items() if value is not None]
+            if given:
+                raise DataError(f"{', '.join(given)} need every lead in memory to derive signals; fit with "
+                                "engine='pandas' (CLI --engine pandas), or derive the signals in the warehouse")
+            if duplicate_ids not in ("refuse", "first", "last"):
+                raise ValueError(f"duplicate_ids must be 'refuse', 'first' or 'last', got {duplicate_ids!r}")
+            with Steps(["outcome and split", "samples", "counting every lead", "tests and points", "backtest"],
+                       enabled=progress_wanted(self.progress)) as steps:
+                return self._fit_on_engine(EngineTable(data, chosen, spark=spark), why, target, steps,
+                                           positive=positive, exclude=exclude, drop=drop, date_column=date_column,
+                                           id_column=id_column, duplicate_ids=duplicate_ids)
+        with Steps(["reading", "signals", "attributes and tests", "points", "backtest"],
+                   enabled=progress_wanted(self.progress)) as steps:
+            return self._fit_in_memory(data, target, steps, positive=positive, exclude=exclude, drop=drop,
+                                       date_column=date_column, id_column=id_column, duplicate_ids=duplicate_ids,
+                                       activities=activities, account_column=account_column,
+                                       target_accounts=target_accounts, account_status=account_status, as_of=as_of,
+                                       why=why)
+
+    def _fit_in_memory(self, data: Any, target: str, steps: Steps, *, positive: Sequence[object] | None,
+                       exclude: Sequence[object], drop: Sequence[str], date_column: str | None,
+                       id_column: str | None, duplicate_ids: str, activities: Any, account_column: str | None,
+                       target_accounts: Any, account_status: Any, as_of: str | None, why: str) -> Calibrator:
+        """Fit with every lead in memory (pandas)."""
+        self.engine_: dict[str, Any] = {"name": "pandas", "reason": why}
+        steps.advance("reading")
         frame = read_leads(data)
         if frame.empty:
             raise DataError("the data has no rows")
@@ -446,6 +541,7 @@ class Calibrator:
         if id_column is not None:
             frame, self.duplicate_rows_ = check_duplicate_ids(frame, id_column, keep=duplicate_ids)
         n_rows = len(frame)
+        steps.advance("signals")
         frame, derived_decided = self._derive(frame, id_column=id_column, activities=activities,
                                               account_column=account_column, target_accounts=target_accounts,
                                               account_status=account_status, as_of=as_of, date_column=date_column)
@@ -466,7 +562,7 @@ class Calibrator:
             # with signals and one without the same.
             derived = set(self.signals_.outputs) if self.signals_ is not None else set()
             raw_columns = sorted((c for c in decided_rows.columns if c not in derived), key=str)
-            keys = pd.util.hash_pandas_object(decided_rows[raw_columns], index=False).to_numpy()
+            keys = pd.util.hash_pandas_object(decided_rows[raw_columns], index=False, categorize=False).to_numpy()
             train, test = holdout_split(len(decided_rows), outcome.y, dates=dates, test_size=self.holdout,
                                         seed=self.random_state, row_keys=keys)
             self.split_: str = (f"time: the latest {self.holdout:.0%} of leads by {date_column} held out" if date_column
@@ -482,20 +578,99 @@ class Calibrator:
         self.target_: str = target
         self.fingerprint_: str = data_fingerprint(frame)
         self.period_: dict[str, str] | None = period
+        self._training_y = y
+        self.train_leads_: int = len(y)
+        self.train_customers_: int = int(y.sum())
+        self.decided_leads_: int = outcome.leads
+        self.decided_customers_: int = outcome.customers
         self.baseline_: Baseline = baseline_rate(len(y), int(y.sum()), self.confidence)
         decided = {target: "the target (outcome) column"}
         decided.update({c: "dropped by the user" for c in drop if c != target})
         if date_column:
             decided[date_column] = "the date column (records the training period)"
         decided.update({c: r for c, r in derived_decided.items() if c not in decided})
+        steps.advance("attributes and tests")
         self._fit_attributes(rows, y, decided)
+        steps.advance("points")
         self._fit_decay(outcome, train)
         self._fit_points(y)
         self._fit_grades(y)
         self.backtest_: dict[str, Any] | None = None
         self.config_: ScoringConfig = ScoringConfig(self._document())
+        steps.advance("backtest")
         if test is not None:
             self._backtest(decided_rows.loc[test], outcome.y[test])  # derived columns already there
+            self.config_ = ScoringConfig(self._document())
+        return self
+
+    def _fit_on_engine(self, table: EngineTable, why: str, target: str, steps: Steps, *, positive: Sequence[object] | None,
+                       exclude: Sequence[object], drop: Sequence[str], date_column: str | None,
+                       id_column: str | None, duplicate_ids: str) -> Calibrator:
+        """Fit with counts over every row on DuckDB or Spark and row-level steps on samples."""
+        table.check_columns([*drop, *([date_column] if date_column else []), *([id_column] if id_column else [])],
+                            "column(s)")
+        table.check_columns([*self.monotone, *(self.groups or {})], "monotone/groups name column(s)")
+        self.duplicate_rows_ = 0
+        if id_column is not None:
+            repeated = table.duplicate_ids(id_column)
+            if len(repeated):
+                shown = ", ".join(f"{v!r} ({n} rows)" for v, n in zip(repeated["id"], repeated["n_rows"]))
+                how = ("" if duplicate_ids == "refuse" else
+                       f"; duplicate_ids={duplicate_ids!r} needs the rows in memory (engine='pandas'), ")
+                raise DataError(f"lead id column {id_column!r} has duplicate ids, e.g. {shown}{how}"
+                                "; remove the duplicates in the source first")
+        steps.advance("outcome and split")
+        drawn: EngineSample = draw_engine_sample(table, target, positive=positive, exclude=exclude,
+                                                 placeholders=self.placeholders, holdout=self.holdout,
+                                                 seed=self.random_state, sample_size=self.sample_size)
+        self.signals_, self.derived_, self.activity_log_, self.junk_rows_ = None, None, None, 0
+        self.outcome_ = drawn.outcome
+        self.n_rows_ = drawn.rows
+        self.target_ = target
+        self.fingerprint_ = drawn.fingerprint
+        samples = [drawn.train, *([drawn.test] if drawn.test is not None else [])]
+        self.period_ = self._period(pd.concat(samples, ignore_index=True), date_column)
+        self.split_ = drawn.split
+        self.train_ = np.ones(len(drawn.train_y), dtype=bool)
+        self._training_y = drawn.train_y
+        self.train_leads_, self.train_customers_ = drawn.train_leads, drawn.train_customers
+        self.decided_leads_ = drawn.train_leads + drawn.test_leads
+        self.decided_customers_ = drawn.train_customers + drawn.test_customers
+        self.baseline_ = baseline_rate(drawn.train_leads, drawn.train_customers, self.confidence)
+        self.engine_ = {"name": table.engine, "reason": why, "rows_counted": drawn.train_leads,
+                        "sample_leads": len(drawn.train_y),
+                        "test_sample_leads": len(drawn.test_y) if drawn.test_y is not None else 0}
+        decided = {target: "the target (outcome) column"}
+        decided.update({c: "dropped by the user" for c in drop if c != target})
+        if date_column:
+            decided[date_column] = "the date column (records the training period)"
+        if id_column:
+            decided[id_column] = "the lead id"
+
+        sampled: list[str] = []
+
+        def count_on_engine(specs: list[AttributeSpec]) -> tuple[list[AttributeSpec], pd.DataFrame]:
+            steps.advance("counting every lead")
+            by_bin = binned_on_engine(table, specs, drawn.train)
+            sampled.extend(by_bin)
+            counted = value_counts(table.source, [s.name for s in specs], target, engine=table.engine,
+                                   spark=table.spark, where=drawn.train_where, values=by_bin)
+            specs = refine_specs(specs, counted, min_support=self.min_support, n_bins=self.n_bins,
+                                 user_bins=[*(self.bins or {}), *by_bin])
+            return specs, level_counts(specs, counted, drawn.outcome_of)
+
+        count_on_engine.sampled = sampled  # type: ignore[attr-defined]
+        self._fit_attributes(drawn.train, drawn.train_y, decided, count=count_on_engine,
+                             sample_share=len(drawn.train_y) / drawn.train_leads)
+        steps.advance("tests and points")
+        self.decay_, self.decay_curve_ = None, None
+        self._fit_points(drawn.train_y)
+        self._fit_grades(drawn.train_y)
+        self.backtest_ = None
+        self.config_ = ScoringConfig(self._document())
+        steps.advance("backtest")
+        if drawn.test is not None and len(drawn.test):
+            self._backtest(drawn.test, drawn.test_y)
             self.config_ = ScoringConfig(self._document())
         return self
 
@@ -585,17 +760,31 @@ class Calibrator:
         self.decay_ = estimate_half_life(kept_events, len(training_rows), len(self.signals_.activity_types), y,
                                          random_state=self.random_state, confidence=self.confidence)
 
-    def _fit_attributes(self, rows: pd.DataFrame, y: np.ndarray, decided: Mapping[str, str]) -> None:
+    def _fit_attributes(self, rows: pd.DataFrame, y: np.ndarray, decided: Mapping[str, str], *,
+                        count: Any = None, sample_share: float = 1.0) -> None:
+        """Choose and clean the attributes, count their levels, test them and select.
+
+        ``count`` (on an engine) takes the specs chosen on ``rows``, a sample
+        holding ``sample_share`` of the training leads, and returns them with
+        levels set from every lead, and their counts.
+        """
         derived = set(self.signals_.outputs) if self.signals_ is not None else set()
         raw_columns = [c for c in rows.columns if c not in derived]
+        # On a sample the support is scaled down: the levels are set again from the full counts.
         specs, left_out, notes = infer_attributes(
-            rows, min_support=self.min_support, n_bins=self.n_bins, bins=self.bins, categorical=self.categorical,
+            rows, min_support=max(1, math.ceil(self.min_support * sample_share)), n_bins=self.n_bins, bins=self.bins, categorical=self.categorical,
             placeholders=self.placeholders, left_out=decided, last_column=raw_columns[-1] if raw_columns else None)
         if not specs:
             reasons = "; ".join(f"{o.column}: {o.reason}" for o in left_out if o.column != self.target_)
             raise DataError(f"no usable attribute is left to score ({reasons or 'the data has only the target column'}); "
                             "add attribute columns or lower min_support")
-        counts, codes = count_levels(rows, specs, y)
+        if count is None:
+            counts, codes = count_levels(rows, specs, y)
+        else:
+            specs, counts = count(specs)
+            codes = encode_all(rows, specs)
+            notes = engine_notes(notes, specs, counts, min_support=self.min_support, n_bins=self.n_bins,
+                                 user_bins=list(self.bins or {}), sampled=getattr(count, "sampled", ()))
         stats = level_statistics(counts[["leads", "customers"]], confidence=self.confidence,
                                  correction=self.correction, min_support=self.min_support)
         stats.insert(0, "level_kind", counts.loc[stats.index, "level_kind"])
@@ -758,7 +947,7 @@ class Calibrator:
     @property
     def training_y_(self) -> np.ndarray:
         """Outcome of the training leads."""
-        return self.outcome_.y[self.train_]
+        return self._training_y
 
     def summary(self) -> pd.DataFrame:
         """Tidy evidence table: one row per attribute level.

@@ -170,6 +170,8 @@ def fit(
     no_signals: Annotated[bool, typer.Option("--no-signals", help="Do not recognise e-mail, job-title, name and company columns by content to derive signals.")] = False,
     drop_junk: Annotated[bool, typer.Option("--drop-junk", help="Set junk leads (form junk, disposable or invalid e-mail) aside before calibration.")] = False,
     no_decay: Annotated[bool, typer.Option("--no-decay", help="Do not estimate the engagement half-life from the activity log.")] = False,
+    engine: Annotated[str, typer.Option(help="Where the pass over the rows runs: auto (pandas; DuckDB for CSV/Parquet files of 512 MiB or more), pandas, duckdb (out of core) or spark (a local Spark session).")] = "auto",
+    sample_size: Annotated[int, typer.Option(help="On duckdb/spark: training leads sampled for the row-level steps (counts use every lead).")] = 250_000,
     quiet: Quiet = False,
 ) -> None:
     """Fit points from historical leads and write a scoring config."""
@@ -183,8 +185,22 @@ def fit(
         raise _Failure(f"--duplicate-ids {duplicate_ids!r}: choose refuse, first or last")
     if duplicate_ids != "refuse" and id_column is None:
         raise _Failure("--duplicate-ids needs --id-column COL (the lead id column whose duplicates to resolve)")
+    from calibrate.engine_fit import choose_engine
+
+    chosen, _ = choose_engine(data, engine)
+    if chosen != "pandas":
+        given = [flag for flag, value in (("--sep", sep), ("--encoding", encoding), ("--sheet", sheet),
+                                          ("--method compare", method == "compare")) if value]
+        if given:
+            raise _Failure(f"{', '.join(given)} work(s) with --engine pandas only: on {chosen} the file is read by "
+                           "the engine (CSV dialect detected, UTF-8), so convert it to Parquet or UTF-8 CSV first")
     with _reported_warnings():
-        frame = read_leads(data, sep=sep, encoding=encoding, sheet=sheet)
+        frame = read_leads(data, sep=sep, encoding=encoding, sheet=sheet) if chosen == "pandas" else str(data)
+        spark_session = None
+        if chosen == "spark":
+            from pyspark.sql import SparkSession
+
+            spark_session = SparkSession.builder.appName("calibrate").getOrCreate()
         placeholders = [*([] if no_default_placeholders else DEFAULT_PLACEHOLDERS), *(placeholder or [])]
         cal = Calibrator(
             "lift" if method == "compare" else method, alpha=alpha, min_support=min_support, n_bins=n_bins,
@@ -195,7 +211,7 @@ def fit(
             sla=_pairs(sla, "--sla", "A1=4h"), grades=not no_grades, max_attributes=max_attributes,
             redundancy_bound=redundancy_bound, leakage="keep" if keep_leaky else "exclude",
             holdout=holdout or None, placeholders=placeholders, signals=not no_signals, drop_junk=drop_junk,
-            decay=not no_decay)
+            decay=not no_decay, sample_size=sample_size, progress=False if quiet else None)
         options = {"positive": positive or None, "exclude": exclude_outcome or (), "drop": drop or (),
                    "date_column": date_column}
         log = _read_log(activities, activity_id_column, activity_type_column, activity_time_column)
@@ -208,7 +224,7 @@ def fit(
                                "compare on the lead table alone, then fit the chosen method with them")
             table = cal.compare(frame, target, **options)
         else:
-            cal.fit(frame, target, **options, **signal_options)
+            cal.fit(frame, target, **options, **signal_options, engine=chosen, spark=spark_session)
     if method == "compare":
         text = format_comparison(table)
         if summary is not None:

@@ -144,7 +144,7 @@ def _calibration(cal: Calibrator) -> dict[str, Any]:
 
 def _evaluation(cal: Calibrator) -> dict[str, Any]:
     backtest = cal.backtest_
-    evaluation: dict[str, Any] = {"split": cal.split_, "train_leads": int(len(cal.training_y_))}
+    evaluation: dict[str, Any] = {"split": cal.split_, "train_leads": int(cal.train_leads_)}
     if backtest is None:
         return evaluation
     side_keys = ("leads", "customers", "share", "close_rate", "ci_low", "ci_high")
@@ -208,12 +208,16 @@ def build_document(cal: Calibrator) -> dict[str, Any]:
     outcome, baseline = cal.outcome_, cal.baseline_
     training: dict[str, Any] = {
         "rows": cal.n_rows_, "rows_excluded": outcome.excluded_rows, "rows_without_outcome": outcome.missing_rows,
-        "leads": int(len(cal.training_y_)), "customers": int(cal.training_y_.sum()), "baseline_rate": _num(baseline.rate),
+        "leads": int(cal.train_leads_), "customers": int(cal.train_customers_), "baseline_rate": _num(baseline.rate),
         "baseline_ci_low": _num(baseline.ci_low), "baseline_ci_high": _num(baseline.ci_high),
         "fingerprint": cal.fingerprint_,
     }
     if cal.junk_rows_:
         training["rows_set_aside_as_junk"] = cal.junk_rows_
+    if cal.engine_["name"] != "pandas":
+        training["engine"] = {"name": cal.engine_["name"], "rows_counted": int(cal.engine_["rows_counted"]),
+                              "sample_leads": int(cal.engine_["sample_leads"]),
+                              "test_sample_leads": int(cal.engine_["test_sample_leads"])}
     if cal.period_:
         training["period"] = cal.period_
     training["score_bands"] = [

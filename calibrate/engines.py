@@ -33,7 +33,7 @@ import pandas as pd
 from calibrate.attributes import AttributeSpec
 from calibrate.errors import DataError
 
-__all__ = ["ENGINES", "value_counts", "level_counts"]
+__all__ = ["ENGINES", "value_counts", "level_counts", "spark_frame"]
 
 #: Engines the counting pass runs on.
 ENGINES: tuple[str, ...] = ("pandas", "duckdb", "spark")
@@ -100,13 +100,15 @@ def _duckdb_relation(source: pd.DataFrame | str | os.PathLike[str]) -> tuple[Any
     return con, f"read_csv({literal}, header = true, all_varchar = true)"
 
 
-def _duckdb(source: pd.DataFrame | str | os.PathLike[str], columns: Sequence[str], target: str) -> pd.DataFrame:
+def _duckdb(source: pd.DataFrame | str | os.PathLike[str], columns: Sequence[str], target: str,
+            where: str | None = None, values: Mapping[str, str] | None = None) -> pd.DataFrame:
     con, relation = _duckdb_relation(source)
+    values = values or {}
     # One scan: each row becomes one (column, value) pair per column, then grouped.
-    pairs = ", ".join(f"({_quote_literal(c)}, CAST({_quote(c)} AS VARCHAR))" for c in columns)
+    pairs = ", ".join(f"({_quote_literal(c)}, {values.get(c) or f'CAST({_quote(c)} AS VARCHAR)'})" for c in columns)
     query = (f"SELECT pair[1] AS \"column\", pair[2] AS \"value\", CAST({_quote(target)} AS VARCHAR) AS \"target\", "
-             f"COUNT(*) AS \"rows\" FROM (SELECT {_quote(target)}, UNNEST([{pairs}]) AS pair FROM {relation}) "
-             "GROUP BY ALL")
+             f"COUNT(*) AS \"rows\" FROM (SELECT {_quote(target)}, UNNEST([{pairs}]) AS pair FROM {relation}"
+             f"{f' WHERE {where}' if where else ''}) GROUP BY ALL")
     return con.execute(query).df()
 
 
@@ -114,18 +116,29 @@ def _quote_literal(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
-def _spark(source: Any, columns: Sequence[str], target: str, spark: Any) -> pd.DataFrame:
+def spark_frame(source: Any, spark: Any) -> Any:
+    """A Spark DataFrame of ``source``: a pandas DataFrame, a CSV or Parquet path, or a Spark DataFrame."""
+    if isinstance(source, pd.DataFrame):
+        return spark.createDataFrame(source.astype(object).where(source.notna(), None))
+    if isinstance(source, (str, os.PathLike)):
+        path = str(source)
+        if not Path(path).exists():
+            raise DataError(f"file not found: '{path}'; check the path")
+        return (spark.read.parquet(path) if path.lower().endswith((".parquet", ".pq"))
+                else spark.read.option("header", "true").option("inferSchema", "false").csv(path))
+    return source  # a Spark DataFrame
+
+
+def _spark(source: Any, columns: Sequence[str], target: str, spark: Any, where: str | None = None,
+           values: Mapping[str, str] | None = None) -> pd.DataFrame:
     from pyspark.sql import functions as F  # noqa: N812
 
-    if isinstance(source, pd.DataFrame):
-        frame = spark.createDataFrame(source.astype(object).where(source.notna(), None))
-    elif isinstance(source, (str, os.PathLike)):
-        path = str(source)
-        frame = (spark.read.parquet(path) if path.lower().endswith((".parquet", ".pq"))
-                 else spark.read.option("header", "true").option("inferSchema", "false").csv(path))
-    else:
-        frame = source  # a Spark DataFrame
-    pairs = F.explode(F.array(*[F.struct(F.lit(c).alias("column"), F.col(f"`{c}`").cast("string").alias("value"))
+    frame = spark_frame(source, spark)
+    if where:
+        frame = frame.where(F.expr(where))
+    values = values or {}
+    pairs = F.explode(F.array(*[F.struct(F.lit(c).alias("column"), (F.expr(values[c]) if c in values else
+                                                                     F.col(f"`{c}`").cast("string")).alias("value"))
                                 for c in columns]))
     exploded = frame.select(F.col(f"`{target}`").cast("string").alias("target"), pairs.alias("pair"))
     grouped = exploded.groupBy(F.col("pair.column").alias("column"), F.col("pair.value").alias("value"),
@@ -134,7 +147,8 @@ def _spark(source: Any, columns: Sequence[str], target: str, spark: Any) -> pd.D
 
 
 def value_counts(source: Any, columns: Sequence[str], target: str, *, engine: str = "pandas",
-                 spark: Any = None) -> pd.DataFrame:
+                 spark: Any = None, where: str | None = None,
+                 values: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Rows per (column, value, outcome value) in one pass over the rows.
 
     Parameters
@@ -151,6 +165,12 @@ def value_counts(source: Any, columns: Sequence[str], target: str, *, engine: st
         Parquet directly, out of core; Spark needs ``spark=`` (a session).
     spark : SparkSession, optional
         The session, for ``engine="spark"``.
+    where : str, optional
+        A SQL condition in the engine's dialect: only rows meeting it are
+        counted (DuckDB and Spark).
+    values : mapping of column to SQL, optional
+        DuckDB and Spark: a text expression counted instead of a column's
+        own text (e.g. its bin, for numbers with millions of distinct values).
 
     Returns
     -------
@@ -169,13 +189,15 @@ def value_counts(source: Any, columns: Sequence[str], target: str, *, engine: st
         raise DataError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)} (CLI --engine)")
     columns = [str(c) for c in columns]
     if engine == "pandas":
+        if where or values:
+            raise DataError("where= and values= are for the SQL engines (duckdb, spark); filter the DataFrame instead")
         table = _pandas(source, columns, target)
     elif engine == "duckdb":
-        table = _duckdb(source, columns, target)
+        table = _duckdb(source, columns, target, where, values)
     else:
         if spark is None:
             raise DataError("engine='spark' needs a Spark session: pass spark=SparkSession.builder.getOrCreate()")
-        table = _spark(source, columns, target, spark)
+        table = _spark(source, columns, target, spark, where, values)
     return _tidy(table, columns)
 
 

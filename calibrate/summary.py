@@ -91,10 +91,15 @@ def format_fit_summary(cal: Calibrator, *, top: int = 5) -> str:
     if outcome.missing_rows:
         left.append(f"{outcome.missing_rows:,} with no outcome")
     lines.append(f"Data: {cal.n_rows_:,} rows" + (f"; left out {' and '.join(left)}" if left else "")
-                 + f" -> {outcome.leads:,} leads, {outcome.customers:,} customers "
+                 + f" -> {cal.decided_leads_:,} leads, {cal.decided_customers_:,} customers "
                  f"({outcome.column} = {', '.join(outcome.positive)})")
     lines += _signal_lines(cal)
-    lines.append(f"Split: {cal.split_}; points fitted on {len(cal.training_y_):,} leads")
+    lines.append(f"Split: {cal.split_}; points fitted on {cal.train_leads_:,} leads")
+    engine = getattr(cal, "engine_", {"name": "pandas"})
+    if engine["name"] != "pandas":
+        lines.append(f"Engine: {engine['name']} ({engine['reason']}); counts over all {engine['rows_counted']:,} "
+                     f"training leads, row-level steps (score distribution, grades, multivariate points) on "
+                     f"{engine['sample_leads']:,}, backtest on {engine['test_sample_leads']:,} held-out leads")
     lines.append(f"Baseline close rate: {_pct(base.rate)} ({base.confidence:.0%} CI {_pct(base.ci_low)} to {_pct(base.ci_high)})")
     lines.append(f"Attributes used ({len(cal.specs_)}): "
                  + ", ".join(f"{s.name} [{cal.groups_[s.name]}]" for s in cal.specs_))

@@ -115,6 +115,7 @@ def resolve_target(
     positive: Sequence[object] | None = None,
     exclude: Sequence[object] = (),
     placeholders: Sequence[str] = DEFAULT_PLACEHOLDERS,
+    weights: np.ndarray | None = None,
 ) -> Outcome:
     """Turn the outcome column into 0/1 and say which rows are left out.
 
@@ -134,6 +135,10 @@ def resolve_target(
         Values whose rows are undecided (e.g. ``Open``) and left out.
     placeholders : sequence of str
         Values meaning blank; rows with a blank outcome are left out.
+    weights : numpy.ndarray, optional
+        Rows each row of ``frame`` stands for (``frame`` then holds distinct
+        outcome values counted on an engine): the row counts and the checks
+        use them; ``y`` and ``keep`` stay one entry per row of ``frame``.
 
     Returns
     -------
@@ -160,7 +165,8 @@ def resolve_target(
     keys = [_canonical_number(k) for k in factorized.keys]
     label = dict(zip(keys, factorized.labels, strict=True))
     codes = factorized.codes
-    n_rows = len(frame)
+    rows = np.ones(len(frame), dtype=np.int64) if weights is None else np.asarray(weights, dtype=np.int64)
+    n_rows = int(rows.sum())
 
     exclude_keys = {_canonical_number(normalize_value(v, ()) or "") for v in exclude}
     unknown_excluded = sorted(exclude_keys - set(keys))
@@ -199,16 +205,17 @@ def resolve_target(
     outcome = Outcome(
         column=target, y=y, keep=keep, positive=positive_labels, negative=negative_labels,
         excluded=sorted({label[k] for k in keys if k in exclude_keys}),
-        excluded_rows=int(excluded.sum()), missing_rows=int(missing.sum()),
+        excluded_rows=int(rows[excluded].sum()), missing_rows=int(rows[missing].sum()),
     )
-    if outcome.leads == 0:
+    leads, customers = int(rows[keep].sum()), int(rows[keep][y == 1].sum())
+    if leads == 0:
         raise DataError(f"no lead in {n_rows} rows has a decided outcome in {target!r}; check exclude= and the column")
-    if outcome.leads == 1:
+    if leads == 1:
         raise DataError(f"only 1 lead (of {n_rows} row(s)) has a decided outcome in {target!r}; close rates need "
                         "many leads with both outcomes (hundreds at least): export more history")
-    if outcome.customers in (0, outcome.leads):
-        which = "customers" if outcome.customers else "non-customers"
-        raise DataError(f"target column {target!r} has only {which} among the {outcome.leads} decided leads "
+    if customers in (0, leads):
+        which = "customers" if customers else "non-customers"
+        raise DataError(f"target column {target!r} has only {which} among the {leads} decided leads "
                         f"(values: {_quote_values(positive_labels + negative_labels)}); "
                         "a close rate needs both: check positive= and exclude=")
     return outcome
