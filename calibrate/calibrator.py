@@ -647,19 +647,15 @@ class Calibrator:
         if id_column:
             decided[id_column] = "the lead id"
 
-        sampled: list[str] = []
-
-        def count_on_engine(specs: list[AttributeSpec]) -> tuple[list[AttributeSpec], pd.DataFrame]:
+        def count_on_engine(specs: list[AttributeSpec]) -> tuple[list[AttributeSpec], pd.DataFrame, list[str]]:
             steps.advance("counting every lead")
             by_bin = binned_on_engine(table, specs, drawn.train)
-            sampled.extend(by_bin)
             counted = value_counts(table.source, [s.name for s in specs], target, engine=table.engine,
                                    spark=table.spark, where=drawn.train_where, values=by_bin)
             specs = refine_specs(specs, counted, min_support=self.min_support, n_bins=self.n_bins,
                                  user_bins=[*(self.bins or {}), *by_bin])
-            return specs, level_counts(specs, counted, drawn.outcome_of)
+            return specs, level_counts(specs, counted, drawn.outcome_of), list(by_bin)
 
-        count_on_engine.sampled = sampled  # type: ignore[attr-defined]
         self._fit_attributes(drawn.train, drawn.train_y, decided, count=count_on_engine,
                              sample_share=len(drawn.train_y) / drawn.train_leads)
         steps.advance("tests and points")
@@ -766,7 +762,8 @@ class Calibrator:
 
         ``count`` (on an engine) takes the specs chosen on ``rows``, a sample
         holding ``sample_share`` of the training leads, and returns them with
-        levels set from every lead, and their counts.
+        levels set from every lead, their counts, and the numeric columns
+        binned at the sample's edges.
         """
         derived = set(self.signals_.outputs) if self.signals_ is not None else set()
         raw_columns = [c for c in rows.columns if c not in derived]
@@ -781,10 +778,10 @@ class Calibrator:
         if count is None:
             counts, codes = count_levels(rows, specs, y)
         else:
-            specs, counts = count(specs)
+            specs, counts, sampled = count(specs)
             codes = encode_all(rows, specs)
             notes = engine_notes(notes, specs, counts, min_support=self.min_support, n_bins=self.n_bins,
-                                 user_bins=list(self.bins or {}), sampled=getattr(count, "sampled", ()))
+                                 user_bins=list(self.bins or {}), sampled=sampled)
         stats = level_statistics(counts[["leads", "customers"]], confidence=self.confidence,
                                  correction=self.correction, min_support=self.min_support)
         stats.insert(0, "level_kind", counts.loc[stats.index, "level_kind"])

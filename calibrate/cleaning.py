@@ -162,7 +162,8 @@ class FactorizedKeys:
         return dict(zip(self.keys, self.labels))
 
 
-def factorize_keys(values: pd.Series, placeholders: Sequence[str] = DEFAULT_PLACEHOLDERS) -> FactorizedKeys:
+def factorize_keys(values: pd.Series, placeholders: Sequence[str] = DEFAULT_PLACEHOLDERS,
+                   weights: np.ndarray | None = None) -> FactorizedKeys:
     """Factorise a column by normalised key, working on its distinct values only.
 
     Parameters
@@ -171,6 +172,9 @@ def factorize_keys(values: pd.Series, placeholders: Sequence[str] = DEFAULT_PLAC
         The raw column.
     placeholders : sequence of str
         Values meaning "blank".
+    weights : numpy.ndarray, optional
+        Rows each value stands for (values counted on an engine): the counts,
+        the labels (most common spelling) and the placeholder rows use them.
 
     Returns
     -------
@@ -185,7 +189,8 @@ def factorize_keys(values: pd.Series, placeholders: Sequence[str] = DEFAULT_PLAC
     """
     raw_codes, uniques = pd.factorize(values, use_na_sentinel=True)
     uniques = np.asarray(uniques, dtype=object)
-    raw_counts = np.bincount(raw_codes[raw_codes >= 0], minlength=len(uniques))
+    rows = None if weights is None else np.asarray(weights, dtype=np.int64)[raw_codes >= 0]
+    raw_counts = np.bincount(raw_codes[raw_codes >= 0], weights=rows, minlength=len(uniques)).astype(np.int64)
     keys = _keys_of_uniques(uniques)
     pkeys = _placeholder_keys(tuple(placeholders))
     is_placeholder = np.array([k is not None and k in pkeys for k in keys], dtype=bool)
@@ -204,7 +209,8 @@ def factorize_keys(values: pd.Series, placeholders: Sequence[str] = DEFAULT_PLAC
     ranked = spellings.assign(neg=-spellings["rows"]).sort_values(["key", "neg", "spelled"], kind="stable")
     first = ranked.drop_duplicates("key")
     labels = first.set_index("key")["spelled"].reindex(range(len(key_uniques))).tolist()
-    counts = np.bincount(codes[codes >= 0], minlength=len(key_uniques))
+    counts = np.bincount(key_codes[key_codes >= 0], weights=raw_counts[key_codes >= 0],
+                         minlength=len(key_uniques)).astype(np.int64)
     several = spellings[spellings.duplicated("key", keep=False)]
     merged = {str(key_uniques[k]): dict(zip(g["spelled"], g["rows"].astype(int))) for k, g in several.groupby("key")}
     return FactorizedKeys(

@@ -363,20 +363,6 @@ def draw_engine_sample(table: EngineTable, target: str, *, positive: Sequence[ob
         fingerprint="sha256:" + digest.hexdigest())
 
 
-def _weighted_labels(values: pd.Series, rows: np.ndarray, placeholders: Sequence[str]) -> tuple[list[str], np.ndarray]:
-    """Label (most common spelling) and rows of each normalised key of distinct ``values`` counted ``rows`` times."""
-    factorized = factorize_keys(values.reset_index(drop=True), placeholders)
-    codes = factorized.codes
-    present = codes >= 0
-    key_rows = np.bincount(codes[present], weights=rows[present], minlength=len(factorized.keys)).astype(np.int64)
-    spelled = pd.DataFrame({"key": codes[present], "spelled": [str(v).strip() for v in values[present]],
-                            "rows": rows[present]})
-    spelled = spelled.groupby(["key", "spelled"], as_index=False, sort=False)["rows"].sum()
-    first = spelled.assign(neg=-spelled["rows"]).sort_values(["key", "neg", "spelled"], kind="stable")
-    labels = first.drop_duplicates("key").set_index("key")["spelled"].reindex(range(len(factorized.keys)))
-    return labels.tolist(), key_rows
-
-
 #: A numeric column with more distinct values than this in the sample is binned on the engine.
 EXACT_DISTINCT_VALUES = 2_000
 
@@ -464,7 +450,8 @@ def refine_specs(specs: Sequence[AttributeSpec], table: pd.DataFrame, *, min_sup
             refined.append(NumericSpec(spec.name, edges=edges, integer=integer,
                                        observed_min=float(numbers[finite].min()), placeholders=spec.placeholders))
             continue
-        labels, key_rows = _weighted_labels(values, rows, spec.placeholders)
+        factorized = factorize_keys(values, spec.placeholders, weights=rows)
+        labels, key_rows = factorized.labels, factorized.counts
         order = sorted(range(len(labels)), key=lambda i: (-key_rows[i], labels[i]))
         kept = [labels[i] for i in order if key_rows[i] >= min_support]
         pooled = sorted(labels[i] for i in order if key_rows[i] < min_support)

@@ -64,7 +64,7 @@ def test_a_small_sample_still_counts_every_lead(in_memory: Calibrator, sample_pa
         "name": "duckdb", "rows_counted": 17257, "sample_leads": 3000, "test_sample_leads": 0}
 
 
-def test_spark_fit_equals_the_duckdb_fit(spark, in_memory: Calibrator, sample_parquet: Path) -> None:
+def test_spark_fit_of_a_spark_dataframe_equals_the_in_memory_fit(spark, in_memory: Calibrator, sample_parquet: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         on_spark = Calibrator(signals=False, holdout=None, sample_size=5000).fit(
