@@ -607,7 +607,7 @@ def infer_attributes(
                       if column == last_column and _TRAILING_COLUMN.match(str(column)) else "all values missing")
             excluded.append(LeftOut(column, reason))
             continue
-        n_keys = len(factorized.keys)
+        n_keys = len(factorized.counts)
         if n_keys == 1 and n_present == n_rows:
             only = factorized.labels[0]
             excluded.append(LeftOut(column, f"constant: every lead has the same value ({only!r})"))

@@ -59,7 +59,7 @@ from calibrate.evaluate import (
     evaluate_scores,
     holdout_split,
 )
-from calibrate.fingerprint import data_fingerprint
+from calibrate.fingerprint import column_hashes, combine_hashes, data_fingerprint
 from calibrate.fitting import (
     PointsResult,
     PointsSettings,
@@ -554,6 +554,7 @@ class Calibrator:
                             f"{suggest_columns(str(unknown[0]), frame.columns)}")
         outcome = resolve_target(frame, target, positive=positive, exclude=exclude, placeholders=self.placeholders)
         decided_rows = frame.loc[outcome.keep]
+        cell_hashes = column_hashes(frame)  # once: the fingerprint and the holdout split both read them
         period = self._period(decided_rows, date_column, allow_unparseable=self.holdout is None)
         if self.holdout is not None:
             dates = decided_rows[date_column] if date_column else None
@@ -561,8 +562,8 @@ class Calibrator:
             # Derived signals are functions of the file's columns: hashing those alone keeps the split of a fit
             # with signals and one without the same.
             derived = set(self.signals_.outputs) if self.signals_ is not None else set()
-            raw_columns = sorted((c for c in decided_rows.columns if c not in derived), key=str)
-            keys = pd.util.hash_pandas_object(decided_rows[raw_columns], index=False, categorize=False).to_numpy()
+            raw = sorted((i for i, c in enumerate(frame.columns) if c not in derived), key=lambda i: str(frame.columns[i]))
+            keys = combine_hashes([cell_hashes[i][outcome.keep] for i in raw], len(decided_rows))
             train, test = holdout_split(len(decided_rows), outcome.y, dates=dates, test_size=self.holdout,
                                         seed=self.random_state, row_keys=keys)
             self.split_: str = (f"time: the latest {self.holdout:.0%} of leads by {date_column} held out" if date_column
@@ -576,7 +577,7 @@ class Calibrator:
         self.train_: np.ndarray = train
         self.n_rows_: int = n_rows
         self.target_: str = target
-        self.fingerprint_: str = data_fingerprint(frame)
+        self.fingerprint_: str = data_fingerprint(frame, cell_hashes)
         self.period_: dict[str, str] | None = period
         self._training_y = y
         self.train_leads_: int = len(y)

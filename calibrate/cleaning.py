@@ -23,8 +23,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -146,20 +146,71 @@ class FactorizedKeys:
         Rows that held a spelled-out placeholder (such as ``Select``), now missing.
     placeholder_spellings : list of str
         The distinct placeholders met, as spelled in the data.
+    numbers : numpy.ndarray, optional
+        For a numeric column, the distinct values behind the keys: the keys
+        (each number's own spelling) are then written only when asked for, as
+        a column of amounts can hold a distinct value per row.
     """
 
     codes: np.ndarray
-    keys: list[str]
-    labels: list[str]
     counts: np.ndarray
     merged: dict[str, dict[str, int]]
     placeholder_rows: int
     placeholder_spellings: list[str]
+    texts: list[str] | None = field(default=None, repr=False)
+    spellings: list[str] | None = field(default=None, repr=False)
+    numbers: np.ndarray | None = field(default=None, repr=False)
+
+    @cached_property
+    def keys(self) -> list[str]:
+        """Distinct normalised keys, in order of first appearance."""
+        if self.texts is not None:
+            return self.texts
+        return [_number_key(v) for v in np.asarray(self.numbers, dtype=float).tolist()]
+
+    @property
+    def labels(self) -> list[str]:
+        """For each key, its most frequent spelling (a number's is its key)."""
+        return self.spellings if self.spellings is not None else self.keys
 
     @property
     def label_of(self) -> dict[str, str]:
         """Display label of every key."""
         return dict(zip(self.keys, self.labels))
+
+
+def _numeric_placeholders(placeholders: tuple[str, ...]) -> np.ndarray:
+    """The numbers whose key is a placeholder (``-1`` when ``"-1"`` is one)."""
+    values = []
+    for key in _placeholder_keys(placeholders):
+        try:
+            number = float(key)
+        except ValueError:
+            continue
+        if _number_key(number) == key:
+            values.append(number)
+    return np.array(values, dtype=float)
+
+
+def _factorize_numbers(values: pd.Series, placeholders: Sequence[str], weights: np.ndarray | None) -> FactorizedKeys:
+    """:func:`factorize_keys` of a numeric column, by value: equal numbers are equal keys and the reverse."""
+    # Keys are made from float(value) (3 and 3.0 alike), so factorising the floats partitions rows as the keys
+    # do, in the same order of first appearance; -0.0 and 0.0 are one value, as their key "0" is one.
+    numbers = values.to_numpy(dtype=float, na_value=np.nan)
+    codes, uniques = pd.factorize(numbers, use_na_sentinel=True)
+    rows = None if weights is None else np.asarray(weights, dtype=np.int64)[codes >= 0]
+    counts = np.bincount(codes[codes >= 0], weights=rows, minlength=len(uniques)).astype(np.int64)
+    is_placeholder = np.isin(uniques, _numeric_placeholders(tuple(placeholders)))
+    placeholder_rows, spelled = 0, []
+    if is_placeholder.any():
+        integer = pd.api.types.is_integer_dtype(values.dtype)
+        spelled = sorted({str(int(u)) if integer else str(float(u)) for u in uniques[is_placeholder]})
+        placeholder_rows = int(counts[is_placeholder].sum())
+        renumber = np.where(is_placeholder, -1, np.cumsum(~is_placeholder) - 1)
+        codes = np.append(renumber, -1)[codes]  # the NA sentinel -1 picks the appended -1
+        uniques, counts = uniques[~is_placeholder], counts[~is_placeholder]
+    return FactorizedKeys(codes=codes.astype(np.int64), counts=counts, merged={}, placeholder_rows=placeholder_rows,
+                          placeholder_spellings=spelled, numbers=uniques)
 
 
 def factorize_keys(values: pd.Series, placeholders: Sequence[str] = DEFAULT_PLACEHOLDERS,
@@ -187,6 +238,9 @@ def factorize_keys(values: pd.Series, placeholders: Sequence[str] = DEFAULT_PLAC
     >>> f.codes.tolist(), f.keys, f.labels, f.placeholder_rows
     ([0, 0, -1, 1, 0], ['google', 'bing'], ['Google', 'Bing'], 1)
     """
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype) \
+            and not pd.api.types.is_complex_dtype(values.dtype):
+        return _factorize_numbers(values, placeholders, weights)
     raw_codes, uniques = pd.factorize(values, use_na_sentinel=True)
     uniques = np.asarray(uniques, dtype=object)
     rows = None if weights is None else np.asarray(weights, dtype=np.int64)[raw_codes >= 0]
@@ -214,7 +268,7 @@ def factorize_keys(values: pd.Series, placeholders: Sequence[str] = DEFAULT_PLAC
     several = spellings[spellings.duplicated("key", keep=False)]
     merged = {str(key_uniques[k]): dict(zip(g["spelled"], g["rows"].astype(int))) for k, g in several.groupby("key")}
     return FactorizedKeys(
-        codes=codes, keys=[str(k) for k in key_uniques], labels=labels, counts=counts, merged=merged,
+        codes=codes, texts=[str(k) for k in key_uniques], spellings=labels, counts=counts, merged=merged,
         placeholder_rows=int(raw_counts[spelled_out].sum()),
         placeholder_spellings=sorted({str(u).strip() for u in uniques[spelled_out]}),
     )

@@ -28,6 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from calibrate.attributes import infer_attributes
 from calibrate.errors import DataError
 from calibrate.evaluate import auc_with_ci, brier_score, holdout_split, kfold_splits
+from calibrate.fingerprint import row_hashes
 from calibrate.io import read_leads
 from calibrate.methods import one_hot_design
 from calibrate.target import resolve_target
@@ -70,7 +71,7 @@ def compare_methods(calibrator: Calibrator, data: pd.DataFrame | str | os.PathLi
     decided = frame.loc[outcome.keep].reset_index(drop=True)
     dates = decided[date_column] if date_column else None
     test_size = calibrator.holdout or 0.25
-    keys = pd.util.hash_pandas_object(decided[sorted(decided.columns, key=str)], index=False, categorize=False).to_numpy()
+    keys = row_hashes(decided[sorted(decided.columns, key=str)])
     train, test = holdout_split(len(decided), outcome.y, dates=dates, test_size=test_size, seed=calibrator.random_state,
                                 row_keys=keys)
     train_rows, test_rows, y_test = decided.loc[train], decided.loc[test], outcome.y[test]

@@ -16,20 +16,122 @@ True
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from pandas.core.util.hashing import combine_hash_arrays
+from pandas.util import hash_pandas_object
 
-__all__ = ["data_fingerprint"]
+__all__ = ["column_hashes", "combine_hashes", "data_fingerprint", "row_hashes"]
 
 
-def _hashes(values: pd.DataFrame | pd.Series) -> np.ndarray:
+def _is_text(values: pd.Series) -> bool:
+    if isinstance(values.dtype, pd.StringDtype):
+        return True
+    if isinstance(values.dtype, pd.ArrowDtype):
+        import pyarrow as pa
+
+        return pa.types.is_string(values.dtype.pyarrow_dtype) or pa.types.is_large_string(values.dtype.pyarrow_dtype)
+    return values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) == "string"
+
+
+def _column_hash(values: pd.Series) -> np.ndarray:
     # categorize=False: with categorize=True pandas hashes each distinct value through its first
     # occurrence, and as 0 == 0.0 an object column holding both hashed them as whichever came first.
-    return pd.util.hash_pandas_object(values, index=False, categorize=False).to_numpy()
+    if not _is_text(values) or len(values) < 2:
+        return hash_pandas_object(values, index=False, categorize=False).to_numpy()
+    # Text: hash each distinct string once and spread it by code (pandas hashes every cell, 10x slower).
+    # Equal strings are the same value, so this is the cell-by-cell hash exactly; missing cells (None, NaN
+    # and pd.NA hash differently) are hashed as themselves.
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    distinct = hash_pandas_object(pd.Series(uniques, dtype=values.dtype), index=False, categorize=False).to_numpy()
+    hashes = distinct.take(np.maximum(codes, 0)) if len(distinct) else np.zeros(len(values), dtype=np.uint64)
+    missing = codes < 0
+    if missing.any():
+        # A string dtype has one missing value, so one hash; object columns may mix None, NaN and pd.NA.
+        blanks = values[missing] if values.dtype == object else values[missing][:1]
+        hashes[missing] = hash_pandas_object(blanks, index=False, categorize=False).to_numpy()
+    return hashes
 
 
-def data_fingerprint(frame: pd.DataFrame) -> str:
+def column_hashes(frame: pd.DataFrame) -> list[np.ndarray]:
+    """A 64-bit hash of every cell, column by column (in the frame's column order).
+
+    Each is ``pandas.util.hash_pandas_object(column, index=False,
+    categorize=False)``, text hashed once per distinct value.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+
+    Returns
+    -------
+    list of numpy.ndarray
+        One uint64 array per column (by position, so same-named columns stay apart).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"x": ["a", "b", "a"]})
+    >>> hashes = column_hashes(frame)[0]
+    >>> bool(hashes[0] == hashes[2]), bool(hashes[0] == hashes[1])
+    (True, False)
+    """
+    return [_column_hash(frame.iloc[:, i]) for i in range(frame.shape[1])]
+
+
+def combine_hashes(hashes: Sequence[np.ndarray], length: int) -> np.ndarray:
+    """Row hashes from column hashes, as ``hash_pandas_object`` combines a DataFrame's columns.
+
+    Parameters
+    ----------
+    hashes : sequence of numpy.ndarray
+        Column hashes (:func:`column_hashes`), in the order wanted.
+    length : int
+        Rows (for no columns).
+
+    Returns
+    -------
+    numpy.ndarray
+        One uint64 per row.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"x": ["a", "b"], "y": [1, 2]})
+    >>> expected = pd.util.hash_pandas_object(frame, index=False, categorize=False).to_numpy()
+    >>> bool((combine_hashes(column_hashes(frame), 2) == expected).all())
+    True
+    """
+    # pandas' own combiner (CPython's tuple hash), so a row hashes as hash_pandas_object(frame) does.
+    return combine_hash_arrays(iter(hashes), len(hashes), length)
+
+
+def row_hashes(frame: pd.DataFrame) -> np.ndarray:
+    """``hash_pandas_object(frame, index=False, categorize=False)``, faster on text.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+
+    Returns
+    -------
+    numpy.ndarray
+        One uint64 per row, a function of the row's values in column order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"x": ["a", None, "a"], "y": [1.0, 2.0, 1.0]})
+    >>> hashes = row_hashes(frame)
+    >>> bool(hashes[0] == hashes[2]), bool(hashes[0] == hashes[1])
+    (True, False)
+    """
+    return combine_hashes(column_hashes(frame), len(frame))
+
+
+def data_fingerprint(frame: pd.DataFrame, hashes: Sequence[np.ndarray] | None = None) -> str:
     """``sha256:<hex>`` of the column names and the multiset of rows.
 
     Each row is hashed by ``pandas.util.hash_pandas_object`` (each value
@@ -43,6 +145,8 @@ def data_fingerprint(frame: pd.DataFrame) -> str:
     ----------
     frame : pandas.DataFrame
         The table; its index is ignored.
+    hashes : sequence of numpy.ndarray, optional
+        Its :func:`column_hashes`, when already computed.
 
     Returns
     -------
@@ -58,19 +162,22 @@ def data_fingerprint(frame: pd.DataFrame) -> str:
     """
     names = [str(c) for c in frame.columns]
     columns = sorted(names)
-    renamed = frame.set_axis(names, axis=1)
+    if hashes is None:
+        hashes = column_hashes(frame)
+    if len(hashes) != len(names):
+        raise ValueError(f"{len(hashes)} column hashes for {len(names)} columns")
     if len(set(names)) == len(names):
         # Text hashes alike whether pandas holds it as "str" or object, so the reader's dtype choice is moot.
-        row_hashes = _hashes(renamed[columns])
+        position = {name: i for i, name in enumerate(names)}
+        rows = combine_hashes([hashes[position[name]] for name in columns], len(frame))
     else:
         # Same-named columns cannot be put in a canonical order, so their hashes are sorted within each row.
         blocks = []
         for name in sorted(set(names)):
-            positions = [i for i, n in enumerate(names) if n == name]
-            block = np.column_stack([_hashes(renamed.iloc[:, i]) for i in positions])
+            block = np.column_stack([hashes[i] for i, n in enumerate(names) if n == name])
             blocks.append(np.sort(block, axis=1))
-        row_hashes = _hashes(pd.DataFrame(np.hstack(blocks)))
+        rows = row_hashes(pd.DataFrame(np.hstack(blocks)))
     digest = hashlib.sha256()
     digest.update("\x1f".join(columns).encode("utf-8"))
-    digest.update(np.sort(row_hashes).astype("<u8").tobytes())
+    digest.update(np.sort(rows).astype("<u8").tobytes())
     return "sha256:" + digest.hexdigest()

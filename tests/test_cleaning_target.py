@@ -6,7 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from calibrate.cleaning import factorize_keys, normalize_keys, normalize_value
+from calibrate.cleaning import (
+    DEFAULT_PLACEHOLDERS,
+    factorize_keys,
+    normalize_keys,
+    normalize_value,
+)
 from calibrate.errors import DataError
 from calibrate.target import resolve_target
 
@@ -56,6 +61,26 @@ def test_vectorised_keys_equal_scalar_keys(values: pd.Series) -> None:
     f = factorize_keys(values, placeholders=())
     lookup = np.array(f.keys + [None], dtype=object)
     assert lookup[f.codes].tolist() == [normalize_value(v, placeholders=()) for v in values]
+
+
+@pytest.mark.parametrize("placeholders", [DEFAULT_PLACEHOLDERS, ("-1", "0"), ("-1.5", "1e+16", "x")])
+@pytest.mark.parametrize("values", [
+    pd.Series([1.0, -0.0, 0.0, np.nan, 3.5, 1.0, np.inf, -1.0, 1e16, 1e15, 0.1, -1.5]),
+    pd.Series([1, 2, 2, -1, 10**17, 10**17 + 1, 0], dtype="int64"),
+    pd.Series([1, None, 2, -1], dtype="Int64"),
+    pd.Series(np.random.default_rng(0).normal(size=500).round(1)),
+    pd.Series([np.nan, np.nan]),
+])
+def test_numeric_columns_factorise_as_their_text_would(values: pd.Series, placeholders: tuple[str, ...]) -> None:
+    # Numbers take a path by value; the reference is the general path, fed the same values as Python objects.
+    as_objects = pd.Series(values.astype(object).where(values.notna(), None), dtype=object)
+    for weights in (None, np.arange(len(values)) + 1):
+        fast, general = (factorize_keys(v, placeholders, weights) for v in (values, as_objects))
+        assert fast.codes.tolist() == general.codes.tolist()
+        assert (fast.keys, fast.labels, fast.merged) == (general.keys, general.labels, general.merged)
+        assert fast.counts.tolist() == general.counts.tolist()
+        assert fast.placeholder_rows == general.placeholder_rows
+        assert fast.placeholder_spellings == general.placeholder_spellings
 
 
 def test_normalize_keys_keeps_index() -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pytest
 
-from calibrate.fingerprint import data_fingerprint
+from calibrate.fingerprint import column_hashes, data_fingerprint, row_hashes
 
 
 def test_row_order_does_not_matter_when_an_object_column_mixes_0_and_0_0() -> None:
@@ -36,3 +38,34 @@ def test_any_changed_value_changes_the_fingerprint() -> None:
     assert data_fingerprint(frame) != data_fingerprint(frame.rename(columns={"y": "z"}))
     # A multiset: a repeated row counts.
     assert data_fingerprint(frame) != data_fingerprint(pd.concat([frame, frame.iloc[:1]]))
+
+
+# Reference: pandas.util.hash_pandas_object(..., index=False, categorize=False), which hashes every cell.
+@pytest.mark.parametrize("frame", [
+    pd.DataFrame({"a": pd.Series(["x", None, "y", "x", np.nan], dtype=object), "b": [1, 2, 3, 4, 5]}),
+    pd.DataFrame({"a": pd.Series(["x", None, "y", "x", None], dtype="str"), "b": [1.0, np.nan, 3, 4, 5]}),
+    pd.DataFrame({"a": pd.Series(["x", None, "é", "x", pd.NA], dtype="string"),
+                  "c": pd.Series([0, 0.0, "0", None, np.nan], dtype=object)}),
+    pd.DataFrame({"a": pd.Series(["x", None, "y", "x", None], dtype=pd.ArrowDtype(pa.string()))}),
+    pd.DataFrame({"a": pd.Series([pd.NA, None, np.nan, "x", "x"], dtype=object)}),
+    pd.DataFrame({"a": pd.Series([None, None], dtype=object), "b": pd.array([1, None], dtype="Int64")}),
+    pd.DataFrame({"a": pd.Series([], dtype="str")}),
+    pd.DataFrame(index=range(3)),
+])
+def test_row_hashes_equal_pandas_cell_by_cell_hashes(frame: pd.DataFrame) -> None:
+    expected = pd.util.hash_pandas_object(frame, index=False, categorize=False).to_numpy()
+    assert row_hashes(frame).tolist() == expected.tolist()
+    hashes = column_hashes(frame)
+    for i in range(frame.shape[1]):
+        cell = pd.util.hash_pandas_object(frame.iloc[:, i], index=False, categorize=False).to_numpy()
+        assert hashes[i].tolist() == cell.tolist()
+
+
+def test_row_hashes_on_many_random_text_columns() -> None:
+    rng = np.random.default_rng(3)
+    words = np.array(["a", "b", "Select", "", " a", "ü", None], dtype=object)
+    frame = pd.DataFrame({f"c{i}": pd.Series(rng.choice(words, 2_000), dtype="str" if i % 2 else object)
+                          for i in range(6)})
+    expected = pd.util.hash_pandas_object(frame, index=False, categorize=False).to_numpy()
+    assert row_hashes(frame).tolist() == expected.tolist()
+    assert data_fingerprint(frame, column_hashes(frame)) == data_fingerprint(frame)
