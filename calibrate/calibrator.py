@@ -553,17 +553,17 @@ class Calibrator:
             raise DataError(f"monotone/groups name column(s) {unknown} not in the data"
                             f"{suggest_columns(str(unknown[0]), frame.columns)}")
         outcome = resolve_target(frame, target, positive=positive, exclude=exclude, placeholders=self.placeholders)
-        decided_rows = frame.loc[outcome.keep]
-        cell_hashes = column_hashes(frame)  # once: the fingerprint and the holdout split both read them
+        decided_rows = frame if outcome.keep.all() else frame.loc[outcome.keep]  # read only: no copy needed
+        cell_hashes = column_hashes(frame)  # once: the fingerprint, the holdout split and samples read them
+        # Keyed on row content, so the same leads are held out whatever the order of the rows. Derived signals
+        # are functions of the file's columns: hashing those alone keeps the split of a fit with signals and
+        # one without the same.
+        derived = set(self.signals_.outputs) if self.signals_ is not None else set()
+        raw = sorted((i for i, c in enumerate(frame.columns) if c not in derived), key=lambda i: str(frame.columns[i]))
+        keys = combine_hashes([cell_hashes[i] for i in raw], len(frame))[outcome.keep]
         period = self._period(decided_rows, date_column, allow_unparseable=self.holdout is None)
         if self.holdout is not None:
             dates = decided_rows[date_column] if date_column else None
-            # Keyed on row content, so the same leads are held out whatever the order of the rows.
-            # Derived signals are functions of the file's columns: hashing those alone keeps the split of a fit
-            # with signals and one without the same.
-            derived = set(self.signals_.outputs) if self.signals_ is not None else set()
-            raw = sorted((i for i, c in enumerate(frame.columns) if c not in derived), key=lambda i: str(frame.columns[i]))
-            keys = combine_hashes([cell_hashes[i][outcome.keep] for i in raw], len(decided_rows))
             train, test = holdout_split(len(decided_rows), outcome.y, dates=dates, test_size=self.holdout,
                                         seed=self.random_state, row_keys=keys)
             self.split_: str = (f"time: the latest {self.holdout:.0%} of leads by {date_column} held out" if date_column
@@ -591,7 +591,8 @@ class Calibrator:
             decided[date_column] = "the date column (records the training period)"
         decided.update({c: r for c, r in derived_decided.items() if c not in decided})
         steps.advance("attributes and tests")
-        self._fit_attributes(rows, y, decided)
+        self._training_keys: np.ndarray | None = keys[train]
+        self._fit_attributes(rows, y, decided, row_keys=self._training_keys)
         steps.advance("points")
         self._fit_decay(outcome, train)
         self._fit_points(y)
@@ -634,6 +635,7 @@ class Calibrator:
         self.split_ = drawn.split
         self.train_ = np.ones(len(drawn.train_y), dtype=bool)
         self._training_y = drawn.train_y
+        self._training_keys = None  # the samples are in row-hash order: their first rows are already order-free
         self.train_leads_, self.train_customers_ = drawn.train_leads, drawn.train_customers
         self.decided_leads_ = drawn.train_leads + drawn.test_leads
         self.decided_customers_ = drawn.train_customers + drawn.test_customers
@@ -758,13 +760,14 @@ class Calibrator:
                                          random_state=self.random_state, confidence=self.confidence)
 
     def _fit_attributes(self, rows: pd.DataFrame, y: np.ndarray, decided: Mapping[str, str], *,
-                        count: Any = None, sample_share: float = 1.0) -> None:
+                        count: Any = None, sample_share: float = 1.0, row_keys: np.ndarray | None = None) -> None:
         """Choose and clean the attributes, count their levels, test them and select.
 
         ``count`` (on an engine) takes the specs chosen on ``rows``, a sample
         holding ``sample_share`` of the training leads, and returns them with
         levels set from every lead, their counts, and the numeric columns
-        binned at the sample's edges.
+        binned at the sample's edges. ``row_keys`` (a content hash per row)
+        picks the rows of the redundancy check on large tables.
         """
         derived = set(self.signals_.outputs) if self.signals_ is not None else set()
         raw_columns = [c for c in rows.columns if c not in derived]
@@ -801,7 +804,7 @@ class Calibrator:
         cramers_v = None
         if self.redundancy_bound < 1 and len(specs) > 1:
             cramers_v = cramers_v_matrix({n: codes[n] for n in names}, {s.name: len(s.level_labels) for s in specs},
-                                         seed=self.random_state)
+                                         seed=self.random_state, row_keys=row_keys)
         selection = select_attributes(attribute_stats.loc[names], cramers_v, max_attributes=self.max_attributes,
                                       redundancy_bound=self.redundancy_bound, alpha=self.alpha, exclude=excluded)
         kept = set(selection.loc[selection["selected"], "attribute"])
@@ -838,7 +841,8 @@ class Calibrator:
                           SmallSampleWarning, stacklevel=4)
 
     def _fit_points(self, y: np.ndarray) -> None:
-        result: PointsResult = derive_points(self.specs_, self._codes, y, self.stats_, self._settings())
+        result: PointsResult = derive_points(self.specs_, self._codes, y, self.stats_, self._settings(),
+                                             row_keys=self._training_keys)
         self.points_result_: PointsResult = result
         self.base_points_: int = result.base
         by_level = {}

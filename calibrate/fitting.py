@@ -135,7 +135,7 @@ def _univariate_points(stats: pd.DataFrame, settings: PointsSettings, rate_colum
 
 
 def derive_points(specs: Sequence[AttributeSpec], codes: Mapping[str, np.ndarray], y: np.ndarray,
-                  stats: pd.DataFrame, settings: PointsSettings) -> PointsResult:
+                  stats: pd.DataFrame, settings: PointsSettings, row_keys: np.ndarray | None = None) -> PointsResult:
     """Run the points pipeline on the training leads.
 
     Parameters
@@ -149,6 +149,9 @@ def derive_points(specs: Sequence[AttributeSpec], codes: Mapping[str, np.ndarray
     stats : pandas.DataFrame
         :func:`calibrate.stats.level_statistics` of the same leads.
     settings : PointsSettings
+    row_keys : numpy.ndarray, optional
+        A content hash of each training row: the rank-preserving rounding of
+        a large table then uses the same rows whatever their order.
 
     Returns
     -------
@@ -196,7 +199,7 @@ def derive_points(specs: Sequence[AttributeSpec], codes: Mapping[str, np.ndarray
                           "scale_factor": float(factor)})
 
     if settings.rounding == "rank":
-        int_base, int_points, rounding = round_points(points, codes, base=base)
+        int_base, int_points, rounding = round_points(points, codes, base=base, row_keys=row_keys)
         rounding = {k: rounding[k] for k in ("rank_correlation_before", "rank_correlation_after")} | {
             "changed_levels": len(rounding["changed_levels"])}
     else:

@@ -52,6 +52,8 @@ from scipy import optimize, sparse
 from scipy import stats as sps
 from sklearn.linear_model import LogisticRegression
 
+from calibrate.sampling import subsample_rows
+
 __all__ = [
     "SHRINKAGE_METHODS",
     "MAX_PRIOR_STRENGTH",
@@ -510,6 +512,7 @@ def round_points(
     max_passes: int = 3,
     max_rows: int = 100_000,
     seed: int = 0,
+    row_keys: np.ndarray | None = None,
 ) -> tuple[int, dict[str, np.ndarray], dict[str, Any]]:
     """Round points to integers while keeping the ranking of the training leads.
 
@@ -539,6 +542,9 @@ def round_points(
         the cost does not grow with the data.
     seed : int
         Seed of the subsample.
+    row_keys : numpy.ndarray, optional
+        A hash of each row's content: the subsample is then the ``max_rows``
+        rows with the smallest hashes, the same whatever the order of the rows.
 
     Returns
     -------
@@ -569,7 +575,7 @@ def round_points(
     rounded = {name: np.round(p).astype(np.int64) for name, p in unrounded.items()}
     n_rows = len(codes[names[0]])
     subsampled = n_rows > max_rows
-    rows = np.sort(np.random.default_rng(seed).choice(n_rows, max_rows, replace=False)) if subsampled else slice(None)
+    rows = subsample_rows(n_rows, max_rows, seed=seed, row_keys=row_keys) if subsampled else slice(None)
     sample = {name: np.asarray(codes[name], dtype=np.int64)[rows] for name in names}
     n_used = len(sample[names[0]])
 

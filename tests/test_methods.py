@@ -368,6 +368,22 @@ def test_rounding_is_deterministic_and_subsamples_with_a_fixed_seed() -> None:
     assert first[2]["rank_correlation_after"] >= first[2]["rank_correlation_before"]
 
 
+def test_rounding_subsample_by_row_hash_ignores_row_order() -> None:
+    points, codes = _rounding_example(5_000, seed=33)
+    keys = np.random.default_rng(7).integers(0, 2**63, 5_000).astype(np.uint64)  # stand-ins for content hashes
+    order = np.random.default_rng(8).permutation(5_000)
+    first = round_points(points, codes, max_rows=1_000, row_keys=keys)
+    shuffled = round_points(points, {n: c[order] for n, c in codes.items()}, max_rows=1_000, row_keys=keys[order])
+    assert first[0] == shuffled[0] and first[2] == shuffled[2]
+    for name in points:
+        np.testing.assert_array_equal(first[1][name], shuffled[1][name])
+    # The rows used are the 1,000 smallest keys: the correlation is that of those rows (scipy.stats.spearmanr).
+    used = np.argsort(keys)[:1_000]
+    exact = sum(points[name][codes[name][used]] for name in points)
+    nearest = sum(np.round(points[name])[codes[name][used]] for name in points)
+    assert first[2]["rank_correlation_before"] == pytest.approx(sps.spearmanr(nearest, exact).statistic, abs=1e-12)
+
+
 def test_rounding_without_passes_is_nearest_rounding() -> None:
     points, codes = _rounding_example(500, seed=32)
     _, rounded, info = round_points(points, codes, max_passes=0)

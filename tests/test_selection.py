@@ -218,6 +218,19 @@ def test_cramers_v_ignores_empty_levels_and_samples_deterministically(categorica
     assert sampled.loc["a", "a copy"] == pytest.approx(1.0)
 
 
+def test_cramers_v_sample_by_row_hash_ignores_row_order(categorical: pd.DataFrame) -> None:
+    codes, n_levels = _codes(categorical)
+    n = len(next(iter(codes.values())))
+    keys = np.random.default_rng(5).integers(0, 2**63, n).astype(np.uint64)  # stand-ins for content hashes
+    order = np.random.default_rng(6).permutation(n)
+    sampled = cramers_v_matrix(codes, n_levels, max_rows=5000, row_keys=keys)
+    shuffled = cramers_v_matrix({k: c[order] for k, c in codes.items()}, n_levels, max_rows=5000, row_keys=keys[order])
+    pd.testing.assert_frame_equal(sampled, shuffled)
+    used = np.argsort(keys)[:5000]  # the 5,000 smallest hashes: V of those rows exactly
+    pd.testing.assert_frame_equal(sampled, cramers_v_matrix({k: c[used] for k, c in codes.items()}, n_levels,
+                                                            max_rows=None))
+
+
 def test_cramers_v_rejects_bad_codes() -> None:
     with pytest.raises(DataError, match="must lie in"):
         cramers_v_matrix({"a": np.array([0, 1, 2]), "b": np.array([0, 1, 1])}, {"a": 2, "b": 2})
