@@ -598,7 +598,8 @@ class Calibrator:
         self._fit_points(y)
         self._fit_grades(y)
         self.backtest_: dict[str, Any] | None = None
-        self.config_: ScoringConfig = ScoringConfig(self._document())
+        self.config_: ScoringConfig = ScoringConfig._draft(self._document()) if test is not None \
+            else ScoringConfig(self._document())
         steps.advance("backtest")
         if test is not None:
             self._backtest(decided_rows.loc[test], outcome.y[test])  # derived columns already there
@@ -666,9 +667,10 @@ class Calibrator:
         self._fit_points(drawn.train_y)
         self._fit_grades(drawn.train_y)
         self.backtest_ = None
-        self.config_ = ScoringConfig(self._document())
+        has_test = drawn.test is not None and len(drawn.test) > 0
+        self.config_ = ScoringConfig._draft(self._document()) if has_test else ScoringConfig(self._document())
         steps.advance("backtest")
-        if drawn.test is not None and len(drawn.test):
+        if has_test:
             self._backtest(drawn.test, drawn.test_y)
             self.config_ = ScoringConfig(self._document())
         return self
