@@ -65,6 +65,8 @@ DIALECTS: tuple[str, ...] = ("duckdb", "postgres", "snowflake", "bigquery", "spa
 
 # A number as pandas.to_numeric reads one (after the key's trimming and lower-casing).
 _NUMBER = r"^[+-]?(([0-9]+[.]?[0-9]*)|([.][0-9]+))(e[+-]?[0-9]+)?$|^[+-]?inf(inity)?$"
+# What a missing key is compared as: text keys are trimmed and number keys have no spaces, so none equals it.
+_MISSING_KEY = " (missing)"
 # The run-time type of a column, as text, per dialect (BigQuery has no such function).
 _TYPE_OF = {"duckdb": "TYPEOF", "spark": "TYPEOF", "postgres": "PG_TYPEOF", "snowflake": "SYSTEM$TYPEOF"}
 # Number types in those functions' words (lower case): DOUBLE, decimal(10,2), double precision, NUMBER(38,0)[SB1], ...
@@ -186,12 +188,18 @@ def _attribute_points(attribute: dict[str, Any], placeholders: list[str], dialec
         case = exp.Case().when(missing, _literal(int(attribute["missing"]["points"])))
         is_number = exp.RegexpLike(this=key.copy(), expression=exp.Literal.string(_NUMBER))
         case = case.when(exp.Not(this=exp.Paren(this=is_number)), unseen)
-        number = exp.Cast(this=key.copy(), to=exp.DataType.build("double"))
-        bins = attribute["bins"]
-        for b in bins[:-1]:
-            case = case.when(exp.LT(this=number.copy(), expression=_literal(float(b["upper"]))),
-                             _literal(int(b["points"])))
-        return case.else_(_literal(int(bins[-1]["points"])))
+        by_bin = _bin_case(case, exp.Cast(this=key.copy(), to=exp.DataType.build("double")), attribute["bins"])
+        if function is None:
+            return by_bin
+        # A number column needs no text key (a regular expression per row and bin): its text has no spaces to
+        # collapse, always reads as a number, and parses back to the same double. The type test is constant
+        # per column, so the engine takes one branch.
+        text = exp.Lower(this=exp.Cast(this=column.copy(), to=exp.DataType.build("text")))
+        number_missing = exp.Paren(this=exp.Or(this=exp.Is(this=column.copy(), expression=exp.Null()),
+                                               expression=_in(text, sorted({*placeholders, "nan"}))))
+        on_number = _bin_case(exp.Case().when(number_missing, _literal(int(attribute["missing"]["points"]))),
+                              exp.Cast(this=column.copy(), to=exp.DataType.build("double")), attribute["bins"])
+        return exp.Case().when(_is_number_type(column, function), on_number).else_(by_bin)
     key = value_key_sql(column, dialect)
     # A simple CASE on the key (written once) for the values: placeholders, levels, then the pooled spellings.
     by_value: dict[str, int] = {p: int(attribute["missing"]["points"]) for p in placeholders}
@@ -207,9 +215,17 @@ def _attribute_points(attribute: dict[str, Any], placeholders: list[str], dialec
     # Values scoring what the ELSE gives are left out: the same result, a shorter statement.
     unseen_points = int(attribute["unseen"]["points"])
     ifs = [exp.If(this=exp.Literal.string(k), true=_literal(v)) for k, v in by_value.items() if v != unseen_points]
-    on_value = exp.Case(this=key.copy(), ifs=ifs, default=unseen) if ifs else unseen
-    return exp.Case().when(exp.Is(this=key.copy(), expression=exp.Null()),
-                           _literal(int(attribute["missing"]["points"]))).else_(on_value)
+    # The key is written once, as computing it is most of the statement's work: a missing key becomes a
+    # stand-in no key can equal (keys have no leading space).
+    missing = exp.If(this=exp.Literal.string(_MISSING_KEY), true=_literal(int(attribute["missing"]["points"])))
+    keyed = exp.Coalesce(this=key.copy(), expressions=[exp.Literal.string(_MISSING_KEY)])
+    return exp.Case(this=keyed, ifs=[missing, *ifs], default=unseen)
+
+
+def _bin_case(case: exp.Case, number: exp.Expression, bins: list[dict[str, Any]]) -> exp.Expression:
+    for b in bins[:-1]:
+        case = case.when(exp.LT(this=number.copy(), expression=_literal(float(b["upper"]))), _literal(int(b["points"])))
+    return case.else_(_literal(int(bins[-1]["points"])))
 
 
 def _sum(terms: list[exp.Expression], start: int = 0) -> exp.Expression:
