@@ -35,6 +35,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import os
@@ -47,6 +48,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from calibrate.attributes import (
     AttributeSpec,
@@ -61,15 +63,17 @@ from calibrate.engines import ENGINES, _duckdb_relation, spark_frame
 from calibrate.errors import DataError, DataQualityWarning
 from calibrate.target import Outcome, resolve_target
 
-__all__ = ["AUTO_DUCKDB_BYTES", "DEFAULT_SAMPLE_SIZE", "choose_engine", "EngineTable", "EngineSample",
-           "draw_engine_sample", "refine_specs", "engine_notes",
-           "binned_on_engine", "EXACT_DISTINCT_VALUES"]
+__all__ = ["AUTO_DUCKDB_BYTES", "DEFAULT_SAMPLE_SIZE", "EXACT_DISTINCT_VALUES", "EngineSample", "EngineTable",
+           "binned_on_engine", "choose_engine", "draw_engine_sample", "engine_notes", "refine_specs"]
 
 #: Files at least this big are fitted on DuckDB unless an engine is named.
 AUTO_DUCKDB_BYTES = 512 * 2**20
 #: Training leads fetched into memory for the row-level steps.
 DEFAULT_SAMPLE_SIZE = 250_000
 _BUCKETS = 1_000_000
+# A side's first fetch reads this many times its share of buckets, plus this many rows' worth: enough of each
+# outcome nearly always, so a second pass over the table is rare.
+_OVERFETCH, _OVERFETCH_ROWS = 1.1, 2000
 
 
 def _is_spark_frame(data: Any) -> bool:
@@ -124,10 +128,16 @@ class EngineTable:
             raise DataError(f"EngineTable runs on duckdb or spark, not {engine!r}")
         self.engine, self.source, self.spark = engine, source, spark
         if engine == "duckdb":
+            import duckdb
+
             if isinstance(source, (str, os.PathLike)) and Path(source).suffix.lower() in (".xlsx", ".xls", ".xlsm"):
                 raise DataError(f"'{source}': DuckDB reads CSV and Parquet; fit Excel files with engine='pandas'")
             self._con, relation = _duckdb_relation(source)
             self._con.execute(f"CREATE TEMP VIEW calibrate_leads AS SELECT * FROM {relation}")
+            # UUID, HUGEINT, JSON and BIT read back from Arrow as themselves (the sample's fetch relies on it);
+            # a DuckDB without the setting sends such columns the slower way.
+            with contextlib.suppress(duckdb.Error):
+                self._con.execute("SET arrow_lossless_conversion = true")
             self.relation = "calibrate_leads"
             self.columns: list[str] = [str(r[0]) for r in self._con.execute("DESCRIBE calibrate_leads").fetchall()]
         else:
@@ -246,36 +256,152 @@ def _outcome_counts(table: EngineTable, target: str, *, cut: int, seed: int) -> 
                        "GROUP BY 1, 2, 3")
 
 
-def _fetch(table: EngineTable, target: str, decided_texts: list[str], *, low: int, high: int, seed: int) -> pd.DataFrame:
-    values = ", ".join(table.literal(t) for t in decided_texts)
+@dataclass
+class _Side:
+    """One side of the split to sample: buckets ``[low, high)``, ``wanted[y]`` rows of each outcome out of ``total``."""
+
+    low: int
+    high: int
+    wanted: dict[int, int]
+    total: int
+
+
+def _fetch_sql(table: EngineTable, outcome_sql: str, ranges: Sequence[tuple[int, int]], seed: int) -> str:
     # The hash once per row, in a subquery: the filter and the sort key both read it.
     modulo = (f"(__calibrate_hash % {_BUCKETS})" if table.engine == "duckdb"
               else f"pmod(__calibrate_hash, {_BUCKETS})")
-    rows = table.query(f"SELECT *, {modulo} AS __calibrate_bucket FROM (SELECT *, {table.row_hash(seed)} AS "
-                       f"__calibrate_hash, {table.text(target)} AS __calibrate_outcome FROM {table.relation}) "
-                       f"WHERE {modulo} >= {low} AND {modulo} < {high} AND __calibrate_outcome IN ({values})")
-    return rows.sort_values(["__calibrate_bucket", "__calibrate_hash"], kind="stable").reset_index(drop=True)
+    within = " OR ".join(f"({modulo} >= {low} AND {modulo} < {high})" for low, high in ranges)
+    return (f"SELECT *, {modulo} AS __calibrate_bucket FROM (SELECT *, {table.row_hash(seed)} AS __calibrate_hash, "
+            f"{outcome_sql} AS __calibrate_y FROM {table.relation}) WHERE ({within}) AND __calibrate_y IS NOT NULL")
 
 
-def _sample_side(table: EngineTable, target: str, outcome_of: dict[str | None, int | None], *, low: int, high: int,
-                 wanted: dict[int, int], total: int, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
-    """``wanted[y]`` rows of each outcome from buckets ``[low, high)``: the ones with the smallest hashes."""
-    decided = [t for t, y in outcome_of.items() if t is not None and y is not None]
-    need = sum(wanted.values())
-    share = min(1.0, 1.1 * need / max(total, 1) + 2000 / max(total, 1))
-    while True:
-        upper = high if share >= 1 else low + math.ceil((high - low) * share)
-        rows = _fetch(table, target, decided, low=low, high=upper, seed=seed)
-        y = rows["__calibrate_outcome"].map(outcome_of).to_numpy(dtype=np.int64)
-        enough = all(int((y == k).sum()) >= n for k, n in wanted.items())
-        if enough or upper >= high:
-            break
-        share *= 2
-    order = pd.Series(y).groupby(y).cumcount().to_numpy()
-    keep = order < np.array([wanted.get(int(k), 0) for k in y], dtype=np.int64)
-    helpers = ["__calibrate_bucket", "__calibrate_hash", "__calibrate_outcome"]
-    sample = rows.loc[keep].drop(columns=helpers).reset_index(drop=True)
-    return sample, y[keep].astype(np.int8)
+def _fetch(table: EngineTable, outcome_sql: str, ranges: Sequence[tuple[int, int]],
+           seed: int) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
+    """The decided rows in any of the bucket ranges, unordered, and their bucket, hash and outcome (arrays).
+
+    The rows come as DuckDB gives them (the query's relation and its result
+    as an Arrow table: :func:`_frame_of` turns the ones kept into pandas) or,
+    on Spark, as a pandas DataFrame with the helper columns last.
+    """
+    sql = _fetch_sql(table, outcome_sql, ranges, seed)
+    helpers = ("__calibrate_bucket", "__calibrate_hash", "__calibrate_y")
+    if table.engine == "duckdb":
+        # Arrow, not .df(): .df() makes a Python object of every text cell, most of the fetch's time.
+        relation = table._con.sql(sql)
+        rows = relation.to_arrow_table()
+        return (relation, rows), *(rows.column(name).to_numpy() for name in helpers)
+    frame = table.query(sql)
+    return frame, *(frame[name].to_numpy() for name in helpers)
+
+
+def _first_by_hash(bucket: np.ndarray, row_hash: np.ndarray, y: np.ndarray, wanted: dict[int, int]) -> np.ndarray:
+    """Positions of the first ``wanted[y]`` rows of each outcome in (bucket, hash) order, in that order."""
+    # Rows with one hash are one row's copies, so how ties fall does not change the sample.
+    order = np.lexsort((row_hash, bucket))
+    ordered_y = y[order]
+    keep = np.zeros(len(order), dtype=bool)
+    for k, n in wanted.items():
+        mine = ordered_y == k
+        keep[mine] = np.cumsum(mine)[mine] <= n
+    return order[keep]
+
+
+def _frame_of(table: EngineTable, fetched: Any, among: np.ndarray, chosen: np.ndarray, *,
+              fallback_sql: str, wanted: dict[int, int]) -> pd.DataFrame:
+    """Fetched rows ``among[chosen]`` (in that order) as pandas, typed as ``.df()`` of rows ``among`` types them.
+
+    A sample is typed as DuckDB's ``.df()`` of its side's fetch (``among``)
+    would type it: ``.df()`` types a column by the rows it converts (e.g.
+    integers with a missing value anywhere become ``Int64``), so each
+    column's type is decided on the side's rows and only the rows kept are
+    converted. Text goes through Arrow (no Python object per cell); other
+    columns through DuckDB's own conversion of their Arrow columns, provided
+    they read back as the same DuckDB types. When one does not (e.g. ENUM),
+    the side is fetched again with ``.df()`` (``fallback_sql``) and its
+    ``wanted`` rows taken.
+    """
+    n_columns = len(table.columns)
+    positions = among[chosen]
+    if table.engine != "duckdb":
+        return fetched.iloc[positions, :n_columns].reset_index(drop=True)
+    relation, rows = fetched
+    kinds = [str(kind) for kind in relation.types[:n_columns]]
+    data = rows.select(range(n_columns))
+    whole = len(among) == len(data)
+
+    def has_values(i: int) -> bool:
+        column = data.column(i)
+        if whole:
+            return column.null_count < len(data)
+        return bool(pc.is_valid(column).to_numpy(zero_copy_only=False)[among].any())
+
+    # Text through Arrow only where .df() would give the same dtype (pandas' str; not object, as without the
+    # str dtype, where the two may spell missing values differently). An all-missing text column is object
+    # to .df() and str to Arrow: it goes the DuckDB way.
+    text_dtype = table._con.sql("SELECT 'text' AS probe").df()["probe"].dtype
+    texts = [i for i, kind in enumerate(kinds) if kind == "VARCHAR" and text_dtype != object and has_values(i)]
+    kept = data.select(texts).take(positions)
+    columns: dict[int, pd.Series] = {}
+    for j, i in enumerate(texts):
+        text = kept.column(j).combine_chunks().to_pandas()
+        if text.dtype == text_dtype:
+            columns[i] = text
+    rest = [i for i in range(n_columns) if i not in columns]
+    if rest:
+        part = data.select(rest) if whole else data.select(rest).take(among)
+        back = table._con.from_arrow(part)
+        if [str(kind) for kind in back.types] != [kinds[i] for i in rest]:
+            frame = table._con.sql(fallback_sql).df()
+            again = _first_by_hash(*(frame[name].to_numpy() for name in
+                                     ("__calibrate_bucket", "__calibrate_hash", "__calibrate_y")), wanted)
+            return frame.iloc[again, :n_columns].reset_index(drop=True)
+        converted = back.df()
+        for j, i in enumerate(rest):
+            columns[i] = converted.iloc[:, j].take(chosen).reset_index(drop=True)
+    frame = pd.DataFrame({i: columns[i] for i in range(n_columns)})
+    frame.columns = pd.Index(table.columns)
+    return frame
+
+
+def _sample_sides(table: EngineTable, target: str, outcome_of: dict[str | None, int | None], sides: Sequence[_Side],
+                  seed: int) -> list[tuple[pd.DataFrame, np.ndarray]]:
+    """Each side's ``wanted[y]`` rows of each outcome: the ones with the smallest hashes in its buckets.
+
+    A side is fetched from the start of its buckets, a little more than its
+    share of them; a side short of rows fetches twice as many buckets again.
+    On DuckDB the sides share each fetch: one pass over the table for all of
+    them. On Spark each side is fetched alone, since ``toPandas`` types a
+    column by the rows it converts (integers with a missing value become
+    floats) and the sample's types are those of its own side's fetch.
+    """
+    if table.engine != "duckdb" and len(sides) > 1:
+        return [drawn for side in sides for drawn in _sample_sides(table, target, outcome_of, [side], seed)]
+    cases = " ".join(f"WHEN {table.literal(t)} THEN {int(y)}" for t, y in outcome_of.items()
+                     if t is not None and y is not None)
+    # 1 or 0 for the decided outcome values, NULL for the rest: the fetch keeps decided leads only.
+    outcome_sql = f"CASE {table.text(target)} {cases} END"
+    shares = [min(1.0, _OVERFETCH * sum(side.wanted.values()) / max(side.total, 1)
+                  + _OVERFETCH_ROWS / max(side.total, 1)) for side in sides]
+    drawn: dict[int, tuple[pd.DataFrame, np.ndarray]] = {}
+    while len(drawn) < len(sides):
+        pending = [i for i in range(len(sides)) if i not in drawn]
+        uppers = {i: sides[i].high if shares[i] >= 1 else
+                  sides[i].low + math.ceil((sides[i].high - sides[i].low) * shares[i]) for i in pending}
+        fetched, bucket, row_hash, y = _fetch(table, outcome_sql, [(sides[i].low, uppers[i]) for i in pending], seed)
+        y = y.astype(np.int64)
+        for i in pending:
+            side = sides[i]
+            among = np.flatnonzero((bucket >= side.low) & (bucket < uppers[i]))
+            mine = y[among]
+            enough = all(int((mine == k).sum()) >= n for k, n in side.wanted.items())
+            if not enough and uppers[i] < side.high:
+                shares[i] *= 2
+                continue
+            chosen = _first_by_hash(bucket[among], row_hash[among], mine, side.wanted)
+            fallback = _fetch_sql(table, outcome_sql, [(side.low, uppers[i])], seed)
+            drawn[i] = (_frame_of(table, fetched, among, chosen, fallback_sql=fallback, wanted=side.wanted),
+                        mine[chosen].astype(np.int8))
+    return [drawn[i] for i in range(len(sides))]
 
 
 def draw_engine_sample(table: EngineTable, target: str, *, positive: Sequence[object] | None = None,
@@ -337,15 +463,14 @@ def draw_engine_sample(table: EngineTable, target: str, *, positive: Sequence[ob
 
     share = min(1.0, sample_size / train_leads)
     wanted = {1: round(share * train_customers), 0: round(share * (train_leads - train_customers))}
-    train, train_y = _sample_side(table, target, outcome_of, low=cut, high=_BUCKETS, wanted=wanted,
-                                  total=train_leads, seed=seed)
-    test = test_y = None
+    sides = [_Side(cut, _BUCKETS, wanted, train_leads)]
     if cut and test_leads:
         take = min(test_leads, sample_size)
         test_share = take / test_leads
         test_wanted = {1: round(test_share * test_customers), 0: take - round(test_share * test_customers)}
-        test, test_y = _sample_side(table, target, outcome_of, low=0, high=cut, wanted=test_wanted,
-                                    total=test_leads, seed=seed)
+        sides.append(_Side(0, cut, test_wanted, test_leads))
+    samples = _sample_sides(table, target, outcome_of, sides, seed)
+    (train, train_y), (test, test_y) = samples[0], (samples[1] if len(samples) > 1 else (None, None))
     decided_texts = ", ".join(table.literal(t) for t, v in outcome_of.items() if t is not None and v is not None)
     train_where = f"{table.bucket(seed)} >= {cut} AND {table.text(target)} IN ({decided_texts})"
     sampled = "every training lead" if share >= 1 else f"a stratified sample of {len(train):,} training leads"

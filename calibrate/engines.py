@@ -33,12 +33,16 @@ import pandas as pd
 from calibrate.attributes import AttributeSpec
 from calibrate.errors import DataError
 
-__all__ = ["ENGINES", "value_counts", "level_counts", "spark_frame"]
+__all__ = ["ENGINES", "level_counts", "spark_frame", "value_counts"]
 
 #: Engines the counting pass runs on.
 ENGINES: tuple[str, ...] = ("pandas", "duckdb", "spark")
 
 _COLUMNS = ["column", "value", "target", "rows"]
+#: Columns counted per DuckDB query (grouping sets).
+_GROUPING_SETS = 48
+_INTEGERS = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
+                       "UBIGINT", "UHUGEINT"})
 
 
 def _tidy(table: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -102,13 +106,35 @@ def _duckdb_relation(source: pd.DataFrame | str | os.PathLike[str]) -> tuple[Any
 
 def _duckdb(source: pd.DataFrame | str | os.PathLike[str], columns: Sequence[str], target: str,
             where: str | None = None, values: Mapping[str, str] | None = None) -> pd.DataFrame:
+    if not columns:
+        return pd.DataFrame({name: pd.Series(dtype=object) for name in _COLUMNS})
     con, relation = _duckdb_relation(source)
     values = values or {}
-    # One scan: each row becomes one (column, value) pair per column, then grouped.
-    pairs = ", ".join(f"({_quote_literal(c)}, {values.get(c) or f'CAST({_quote(c)} AS VARCHAR)'})" for c in columns)
-    query = (f"SELECT pair[1] AS \"column\", pair[2] AS \"value\", CAST({_quote(target)} AS VARCHAR) AS \"target\", "
-             f"COUNT(*) AS \"rows\" FROM (SELECT {_quote(target)}, UNNEST([{pairs}]) AS pair FROM {relation}"
-             f"{f' WHERE {where}' if where else ''}) GROUP BY ALL")
+    rows = con.sql(f"SELECT * FROM {relation}")  # not run: only its column types are read
+    kinds = {str(c): str(kind) for c, kind in zip(rows.columns, rows.types)}
+    # Integers are grouped as they are and cast to text once per group: the text of an integer is the integer.
+    keys = {c: values.get(c) or (_quote(c) if kinds.get(c) in _INTEGERS else f"CAST({_quote(c)} AS VARCHAR)")
+            for c in columns}
+    # Each grouping set costs DuckDB a fixed effort that grows with the number of sets in the query, so wide
+    # tables are counted in batches of columns, one scan each.
+    batches = [columns[i:i + _GROUPING_SETS] for i in range(0, len(columns), _GROUPING_SETS)]
+    return pd.concat([_duckdb_batch(con, relation, {c: keys[c] for c in batch}, target, where) for batch in batches],
+                     ignore_index=True)
+
+
+def _duckdb_batch(con: Any, relation: str, keys: Mapping[str, str], target: str, where: str | None) -> pd.DataFrame:
+    names = [f"__calibrate_key{i}" for i in range(len(keys))]
+    # One scan, one grouping set per column: each row is counted once per column without being copied out
+    # into (column, value) pairs first (an UNNEST of every row made that pass several times slower). In a
+    # column's set the other keys are NULL, so COALESCE gives its value and GROUPING tells which column it is.
+    which = " ".join(f"WHEN GROUPING({n}) = 0 THEN {_quote_literal(c)}" for n, c in zip(names, keys))
+    keyed = ", ".join(f"{k} AS {n}" for k, n in zip(keys.values(), names))
+    sets = ", ".join(f"({n}, __calibrate_target)" for n in names)
+    text = ", ".join(f"CAST({n} AS VARCHAR)" for n in names)
+    query = (f"SELECT CASE {which} END AS \"column\", COALESCE({text}) AS \"value\", "
+             f"__calibrate_target AS \"target\", COUNT(*) AS \"rows\" FROM (SELECT {keyed}, "
+             f"CAST({_quote(target)} AS VARCHAR) AS __calibrate_target FROM {relation}"
+             f"{f' WHERE {where}' if where else ''}) GROUP BY GROUPING SETS ({sets})")
     return con.execute(query).df()
 
 
@@ -131,7 +157,7 @@ def spark_frame(source: Any, spark: Any) -> Any:
 
 def _spark(source: Any, columns: Sequence[str], target: str, spark: Any, where: str | None = None,
            values: Mapping[str, str] | None = None) -> pd.DataFrame:
-    from pyspark.sql import functions as F  # noqa: N812
+    from pyspark.sql import functions as F
 
     frame = spark_frame(source, spark)
     if where:

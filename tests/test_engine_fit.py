@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from calibrate import Calibrator
+from calibrate import Calibrator, engine_fit
 from calibrate.cli import main
 from calibrate.engine_fit import EngineTable, choose_engine, draw_engine_sample
 from calibrate.errors import DataError, DataQualityWarning
@@ -88,6 +88,72 @@ def test_the_sample_is_stratified_exactly() -> None:
     assert abs(drawn.test_leads / n - 0.25) < 4 * np.sqrt(0.25 * 0.75 / n)
 
 
+def _typed_leads(n: int = 6_000, *, categorical: bool = False) -> pd.DataFrame:
+    """Leads with the column types whose pandas dtype ``.df()`` decides by the rows it converts."""
+    rng = np.random.default_rng(11)
+    visits = pd.array(rng.integers(0, 40, n), dtype="Int64")
+    visits[rng.random(n) < 0.002] = pd.NA  # a few missing: Int64 where the fetch holds one, int64 elsewhere
+    leads = pd.DataFrame({
+        "lead_id": [f"L{i:06d}" for i in range(n)],
+        "source": pd.Series(rng.choice(["web", "event", None], n), dtype=object),
+        "blank": pd.Series([None] * n, dtype=object),
+        "visits": visits,
+        "amount": rng.normal(1000, 300, n),
+        "demo": pd.array(np.where(rng.random(n) < 0.002, None, rng.random(n) < 0.5), dtype="boolean"),
+        "created": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 300, n), unit="D"),
+        "won": (rng.random(n) < 0.15).astype(int),
+    })
+    if categorical:  # an ENUM to DuckDB, which Arrow does not carry back: the .df() way
+        leads["tier"] = pd.Categorical(rng.choice(["a", "b", "c"], n))
+    return leads
+
+
+@pytest.mark.parametrize("categorical", [False, True])
+def test_the_sample_is_typed_as_the_engine_converts_its_side(categorical: bool) -> None:
+    # The reference: the side's fetch through DuckDB's .df(), then the chosen rows in the chosen order.
+    table = EngineTable(_typed_leads(categorical=categorical), "duckdb")
+    outcome_sql = f"CASE {table.text('won')} WHEN '1' THEN 1 WHEN '0' THEN 0 END"
+    ranges = [(0, 250_000), (400_000, 1_000_000)]
+    fetched, bucket, row_hash, y = engine_fit._fetch(table, outcome_sql, ranges, 3)
+    for low, high in ranges:
+        among = np.flatnonzero((bucket >= low) & (bucket < high))
+        missing = fetched[1].column("visits").is_null().to_numpy(zero_copy_only=False)[among]
+        assert missing.any()
+        # Rows without a missing visit count: the column must stay Int64 as the side's other rows make it.
+        chosen = np.flatnonzero(~missing)[::-2]
+        wanted = {0: int((y[among][chosen] == 0).sum()), 1: int((y[among][chosen] == 1).sum())}
+        side_sql = engine_fit._fetch_sql(table, outcome_sql, [(low, high)], 3)
+        reference = table._con.sql(side_sql).df().iloc[chosen, :len(table.columns)].reset_index(drop=True)
+        got = engine_fit._frame_of(table, fetched, among, chosen, fallback_sql=side_sql, wanted=wanted)
+        if categorical:  # the fallback fetches the side again and takes its first rows by hash
+            first = engine_fit._first_by_hash(bucket[among], row_hash[among], y[among], wanted)
+            reference = table._con.sql(side_sql).df().iloc[first, :len(table.columns)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, reference, check_exact=True)
+        assert got.dtypes.astype(str).tolist() == reference.dtypes.astype(str).tolist()
+        assert str(got["visits"].dtype) == "Int64" and str(got["blank"].dtype) == "object"
+
+
+def test_a_side_short_of_rows_fetches_again_and_draws_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    table = EngineTable(_typed_leads(), "duckdb")
+    first = draw_engine_sample(table, "won", holdout=0.3, sample_size=1_000, seed=2)
+    passes: list[int] = []
+    fetch = engine_fit._fetch
+
+    def counted(*args: object, **kwargs: object) -> object:
+        passes.append(len(args[2]))
+        return fetch(*args, **kwargs)
+
+    monkeypatch.setattr(engine_fit, "_fetch", counted)
+    monkeypatch.setattr(engine_fit, "_OVERFETCH", 0.2)
+    monkeypatch.setattr(engine_fit, "_OVERFETCH_ROWS", 0)
+    again = draw_engine_sample(table, "won", holdout=0.3, sample_size=1_000, seed=2)
+    assert passes[0] == 2 and len(passes) > 1  # both sides in one pass, then the short ones again
+    for name in ("train", "test"):  # the same rows; a wider fetch may type a column with a missing value wider
+        pd.testing.assert_frame_equal(getattr(first, name), getattr(again, name), check_exact=True, check_dtype=False)
+    np.testing.assert_array_equal(first.train_y, again.train_y)
+    np.testing.assert_array_equal(first.test_y, again.test_y)
+
+
 def test_identical_rows_are_warned_about_since_they_share_a_side() -> None:
     leads = pd.DataFrame({"source": ["web", "event", "ads"] * 1000, "won": [1, 0, 0, 0, 0, 0] * 500})
     with pytest.warns(DataQualityWarning, match=r"only 4 distinct rows among 3,000.*add the lead id column"):
@@ -124,8 +190,6 @@ def test_numeric_text_outside_the_sample_is_warned_and_counted_unseen(tmp_path: 
 
 
 def test_auto_engine_picks_duckdb_for_big_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import calibrate.engine_fit as engine_fit
-
     path = tmp_path / "leads.csv"
     path.write_text("a,won\nx,1\n")
     assert choose_engine(path)[0] == "pandas"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -39,6 +40,21 @@ def test_counts_of_a_parquet_file_agree_between_pandas_and_duckdb(tmp_path: Path
     columns = ["industry", "employees", "pricing_page_visits"]
     pd.testing.assert_frame_equal(value_counts(path, columns, "stage", engine="duckdb"),
                                   value_counts(path, columns, "stage", engine="pandas"))
+
+
+def test_duckdb_counts_filtered_rows_and_given_values_as_pandas_counts_them(tmp_path: Path) -> None:
+    # Awkward names, missing values everywhere, a filter and a column counted through an expression.
+    leads = make_leads(2_000, seed=9).rename(columns={"industry": 'in"dustry', "country": "country name"})
+    leads.loc[leads.index[::7], "country name"] = None
+    path = tmp_path / "leads.parquet"
+    leads.to_parquet(path, index=False)
+    columns = ['in"dustry', "country name", "employees", "email_opens", "pricing_page_visits"]
+    bins = {"email_opens": "CASE WHEN email_opens < 5 THEN 'few' ELSE 'many' END"}
+    counted = value_counts(path, columns, "stage", engine="duckdb", where="pricing_page_visits > 1", values=bins)
+    kept = leads[leads["pricing_page_visits"] > 1].copy()
+    kept["email_opens"] = np.where(kept["email_opens"] < 5, "few", "many")
+    pd.testing.assert_frame_equal(counted, value_counts(kept, columns, "stage", engine="pandas"))
+    assert value_counts(path, [], "stage", engine="duckdb").empty
 
 
 def test_level_counts_from_value_counts_equal_the_fit(pandas_counts: pd.DataFrame) -> None:
