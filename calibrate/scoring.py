@@ -5,7 +5,8 @@ with (same text normalisation, same placeholders, same bin edges), its points
 looked up per level code, and the points summed: one vectorised pass per
 attribute, no loop over rows. Text is normalised once per distinct value;
 points are looked up per distinct value (or bin), then gathered per row. Large
-tables are scored on several threads, one attribute at a time per thread.
+tables are scored on several threads, one attribute at a time per thread; e-mail
+and job-title signals that no attribute scores are derived on one of them.
 
 Examples
 --------
@@ -36,6 +37,7 @@ from calibrate.target import suggest_columns
 if TYPE_CHECKING:
     from calibrate.attributes import AttributeSpec
     from calibrate.config import ScoringConfig
+    from calibrate.derive import SignalRecipe
 
 __all__ = ["assign_bands", "score_leads"]
 
@@ -113,20 +115,24 @@ def _add_points(spec: AttributeSpec, points: np.ndarray, column: pd.Series, tota
     return None
 
 
-def _score_attributes(items: list[tuple[AttributeSpec, np.ndarray, str, pd.Series]], n_rows: int,
-                      dtype: type) -> tuple[dict[str, np.ndarray], list[np.ndarray | None]]:
-    """Points per group summed over the attributes, and each attribute's unseen rows (or None).
+def _score_attributes(items: list[tuple[AttributeSpec, np.ndarray, str, pd.Series]], n_rows: int, dtype: type,
+                      side_task: Callable[[], object] | None = None,
+                      ) -> tuple[dict[str, np.ndarray], list[np.ndarray | None], object]:
+    """Points per group summed over the attributes, each attribute's unseen rows (or None), ``side_task()``.
 
     Attributes are shared out among threads (text columns, the slowest, first);
     each thread sums into its own totals, added together at the end. Integer
     sums do not depend on their order, so the result is that of one thread.
+    ``side_task`` (work no attribute needs, such as derived signals that are
+    only shown) is taken first by one of the threads.
     """
     unseen: list[np.ndarray | None] = [None] * len(items)
     errors: dict[int, BaseException] = {}
     order = sorted(range(len(items)), key=lambda i: pd.api.types.is_numeric_dtype(items[i][3].dtype))
     lock = threading.Lock()
-    pending = iter(order)
+    pending = iter(([-1] if side_task is not None else []) + order)
     partials: list[dict[str, np.ndarray]] = []
+    side: list[object] = [None]
 
     def work() -> None:
         totals: dict[str, np.ndarray] = {}
@@ -136,19 +142,22 @@ def _score_attributes(items: list[tuple[AttributeSpec, np.ndarray, str, pd.Serie
                 i = next(pending, None)
             if i is None:
                 break
-            spec, points, group, column = items[i]
             try:
+                if i < 0:
+                    side[0] = side_task()  # type: ignore[misc]
+                    continue
+                spec, points, group, column = items[i]
                 if group not in totals:
                     if group not in _GROUPS:
                         raise KeyError(group)
                     totals[group] = np.zeros(n_rows, dtype=dtype)
                 unseen[i] = _add_points(spec, points, column, totals[group], buffer)
-            except BaseException as error:  # noqa: BLE001  (re-raised below: the first attribute's)
+            except BaseException as error:  # noqa: BLE001  (re-raised below: the side task's, else the first attribute's)
                 errors[i] = error
         with lock:
             partials.append(totals)
 
-    n_threads = _n_threads(n_rows, len(items))
+    n_threads = _n_threads(n_rows, len(items) + (side_task is not None))
     if n_threads == 1:
         work()
     else:
@@ -166,7 +175,7 @@ def _score_attributes(items: list[tuple[AttributeSpec, np.ndarray, str, pd.Serie
         for part in parts[1:]:
             summed += part
         by_group[group] = summed
-    return by_group, unseen
+    return by_group, unseen, side[0]
 
 
 def _through_range(values: np.ndarray, function: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
@@ -179,8 +188,12 @@ def _through_range(values: np.ndarray, function: Callable[[np.ndarray], np.ndarr
     if values.dtype.kind == "i" and len(values) >= 1024:
         lo, hi = int(values.min()), int(values.max())
         if hi - lo <= min(len(values), _RANGE_LIMIT):
-            table = function(np.arange(lo, hi + 1, dtype=values.dtype))
-            return np.take(np.roll(table, lo % len(table)), values, mode="wrap")
+            table = np.roll(function(np.arange(lo, hi + 1, dtype=values.dtype)), lo % (hi - lo + 1))
+            if lo <= 0 <= hi:
+                # Every value is within one length of zero: a negative index counts from the end, as the modulo
+                # does, and numpy's take is several times slower on negative indices than indexing is.
+                return table[values]
+            return np.take(table, values, mode="wrap")
     return function(values)
 
 
@@ -207,9 +220,7 @@ def _grade_columns(fit_score: np.ndarray, engagement_score: np.ndarray, grades: 
     n_engagement = len(names[1])
     cells = np.array([f + e for f in names[0] for e in names[1]], dtype=object)
     cell = ids[0].astype(np.min_scalar_type(len(cells))) * n_engagement + ids[1]
-    present = np.zeros(len(cells), dtype=bool)
-    present[cell] = True
-    present = np.flatnonzero(present)
+    present = np.flatnonzero(np.bincount(cell, minlength=len(cells)))
     # The SLA of the cells present, through the same Series.map as per row, so its dtype is the same.
     present_sla = pd.Series(cells[present], dtype=object).map(sla).fillna("")
     position = np.zeros(len(cells), dtype=np.int64)
@@ -217,6 +228,42 @@ def _grade_columns(fit_score: np.ndarray, engagement_score: np.ndarray, grades: 
     sla_values = present_sla.array.take(position).take(cell)
     return (pd.Series(cells[cell], index=index, dtype=object, copy=False),
             pd.Series(sla_values, index=index, dtype=present_sla.dtype, copy=False))
+
+
+def _text_signals_only(data: pd.DataFrame, recipe: SignalRecipe) -> bool:
+    """Whether :func:`_text_signals` stands for ``derive_signals`` here: e-mail and title signals only, no error."""
+    if recipe.form or recipe.has_accounts or recipe.uses_activities or recipe.as_of_column is not None:
+        return False
+    if any(c not in data.columns for c in recipe.inputs) or any(c in data.columns for c in recipe.outputs):
+        return False  # derive_signals raises the error
+    return not any(isinstance(data[c], pd.DataFrame) for c in recipe.inputs)  # duplicated labels: as well
+
+
+def _text_signals(data: pd.DataFrame, recipe: SignalRecipe, placeholders: tuple[str, ...]) -> pd.DataFrame:
+    """The frame of :func:`~calibrate.derive.derive_signals` for a recipe of :func:`_text_signals_only`.
+
+    Same columns, values and dtypes, but each input column is factorised once
+    (both title signals from one factorisation) and the text columns are
+    gathered by Arrow from the distinct answers, without a Python object per
+    row for the frame to turn back into Arrow text.
+    """
+    from calibrate.signals.email import (
+        _classify_distinct,
+        _distinct_answers,
+        _text_rows,
+    )
+    from calibrate.signals.titles import _role_and_seniority
+
+    columns: dict[str, pd.Series] = {}
+    if recipe.email:
+        codes, (kinds,) = _distinct_answers(data[recipe.email], placeholders, _classify_distinct)
+        columns["email.domain_type"] = _text_rows(codes, kinds, data.index)
+    if recipe.title:
+        # As derive_signals: the title signals take the default placeholders, not the config's.
+        codes, roles, seniorities = _role_and_seniority(data[recipe.title])
+        columns["title.role"] = _text_rows(codes, roles, data.index)
+        columns["title.seniority"] = _text_rows(codes, seniorities, data.index)
+    return pd.DataFrame(columns, index=data.index)[list(recipe.outputs)]
 
 
 def score_leads(config: ScoringConfig, data: pd.DataFrame, *, activities: ActivityLog | pd.DataFrame | str | None = None,
@@ -277,8 +324,8 @@ def score_leads(config: ScoringConfig, data: pd.DataFrame, *, activities: Activi
                         "rename them in the data to the names the config was fitted on")
     document = config._document  # read only: to_dict() would deep-copy the whole document, evidence and all
     recipe = config.signals
-    source, derived_columns = data, pd.DataFrame(index=data.index)
-    junk = None
+    signals = None
+    later: Callable[[], pd.DataFrame] | None = None
     if recipe is not None:
         from calibrate.activity import read_activities
         from calibrate.derive import DerivedSignals, derive_signals, junk_mask
@@ -288,15 +335,20 @@ def score_leads(config: ScoringConfig, data: pd.DataFrame, *, activities: Activi
         else:
             log = read_activities(activities) if activities is not None and not isinstance(activities, ActivityLog) \
                 else activities
-            signals = derive_signals(data, recipe, activities=log, as_of=as_of,
-                                     placeholders=tuple(document["cleaning"]["placeholders"]))
-        derived_columns = signals.frame
-        source = pd.concat([data, derived_columns], axis=1)
-        if recipe.junk_filter:
-            reason = derived_columns.get("form.junk", pd.Series("clean", index=data.index)).astype(object)
-            email_type = derived_columns.get("email.domain_type", pd.Series(None, index=data.index, dtype=object))
-            reason = reason.where(reason != "clean", email_type.where(email_type.isin(recipe.junk_filter)) + " e-mail")
-            junk = reason.where(signals.junk, "").fillna("")
+            placeholders = tuple(document["cleaning"]["placeholders"])
+            if not _text_signals_only(data, recipe):
+                signals = derive_signals(data, recipe, activities=log, as_of=as_of, placeholders=placeholders)
+            elif any(name in recipe.outputs for name in config.attributes):
+                frame = _text_signals(data, recipe, placeholders)
+                signals = DerivedSignals(frame, junk_mask(frame, recipe), [])
+            else:
+                # No attribute scores them: they are derived on a thread of their own while the attributes are
+                # scored, from a frame of their own (no frame is shared across threads).
+                inputs = data[list(recipe.inputs)]
+
+                def later() -> pd.DataFrame:
+                    return _text_signals(inputs, recipe, placeholders)
+    source = data if signals is None else pd.concat([data, signals.frame], axis=1)
     for column in (score_column, band_column):
         if column in data.columns:
             raise DataError(f"the data already has a column {column!r}; rename it or pass "
@@ -306,7 +358,18 @@ def score_leads(config: ScoringConfig, data: pd.DataFrame, *, activities: Activi
     items = [(spec, points, group, source[spec.name]) for spec, points, group in config.specs_and_points()]
     # Sums in int32 when no sum of points can leave its range (half the memory traffic), else int64.
     bound = abs(int(scale.get("base_points", 0))) + sum(int(np.abs(points).max(initial=0)) for _, points, _, _ in items)
-    by_group, unseen_rows = _score_attributes(items, n_rows, np.int32 if bound < 2**31 - 1 else np.int64)
+    by_group, unseen_rows, text_frame = _score_attributes(items, n_rows, np.int32 if bound < 2**31 - 1 else np.int64,
+                                                          side_task=later)
+    if later is not None:
+        signals = DerivedSignals(text_frame, junk_mask(text_frame, recipe), [])
+    derived_columns, junk = pd.DataFrame(index=data.index), None
+    if signals is not None:
+        derived_columns = signals.frame
+        if recipe.junk_filter:
+            reason = derived_columns.get("form.junk", pd.Series("clean", index=data.index)).astype(object)
+            email_type = derived_columns.get("email.domain_type", pd.Series(None, index=data.index, dtype=object))
+            reason = reason.where(reason != "clean", email_type.where(email_type.isin(recipe.junk_filter)) + " e-mail")
+            junk = reason.where(signals.junk, "").fillna("")
     total = np.add(by_group["fit"], by_group["engagement"])
     total += int(scale.get("base_points", 0))
     unseen: list[str] = []

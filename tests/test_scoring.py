@@ -337,7 +337,7 @@ def test_no_warning_when_everything_was_seen(config):
         if attribute["kind"] == "categorical":
             known = {_key(level["value"]) for level in attribute["levels"]}
             known |= {_key(v) for v in attribute.get("other", {}).get("values", [])}
-            frame = frame[frame[attribute["name"]].map(lambda v: _key(v) is None or _key(v) in known)]
+            frame = frame[frame[attribute["name"]].map(lambda v, known=known: _key(v) is None or _key(v) in known)]
     assert len(frame) > 50
     with warnings.catch_warnings():
         warnings.simplefilter("error", UnseenLevelWarning)
@@ -493,3 +493,86 @@ def test_derived_signals_come_between_the_input_columns_and_the_score(leads):
     # Only the input columns the config needs: raw attributes plus the sources of the derived signals.
     needed = leads[config.input_columns]
     assert score_quietly(config, needed)["score"].tolist() == scored["score"].tolist()
+
+
+HOSTILE_TEXT = ["jo@acme.com", " Jo@Acme.COM ", "x@gmail.com", "a@mailinator.com", "asdf", "", "  ", None, np.nan,
+                "Select", "n/a", "a@b@c.com", "jo@", "jürgen@müller.de", "42", "CEO", "Co-Founder & CEO",
+                " vp sales ", "Werkstudent", "Intern", "Geschäftsführer", "ｃｅｏ", "Partner Manager"]
+
+
+def _hostile_column(kind: str, n: int, seed: int) -> pd.Series:
+    values = [HOSTILE_TEXT[i] for i in np.random.default_rng(seed).integers(0, len(HOSTILE_TEXT), n)]
+    if kind == "object":
+        return pd.Series(values, dtype=object)
+    text = [v if isinstance(v, str) else None for v in values]
+    if kind == "category":
+        return pd.Series(pd.Categorical(text))
+    if kind == "missing":
+        return pd.Series([None] * n, dtype=object)
+    return pd.Series(text, dtype="str")
+
+
+@pytest.mark.parametrize(("kind", "n"), [(kind, n) for kind in ("object", "str", "category", "missing")
+                                          for n in (0, 1, 500, 270_000) if kind != "missing" or n < 270_000])
+def test_text_signals_are_those_of_derive_signals(kind: str, n: int) -> None:
+    """The scorer's own derivation of e-mail and title signals gives derive_signals' frame: values, dtypes
+    (Arrow text, or objects when no value is text), index and junk flags. 270,000 rows: Arrow text is then
+    looked up among the values of its first rows."""
+    from calibrate.derive import JUNK_FILTER, SignalRecipe, derive_signals, junk_mask
+    from calibrate.scoring import _text_signals, _text_signals_only
+    frame = pd.DataFrame({"e": _hostile_column(kind, n, 1), "t": _hostile_column(kind, n, 2), "x": np.arange(n)})
+    frame.index = np.arange(n)[::-1] * 3
+    placeholders = ("", "select", "n/a", "asdf")
+    for recipe in [SignalRecipe(email="e"), SignalRecipe(title="t"), SignalRecipe(email="e", title="t"),
+                   SignalRecipe(email="e", title="e", junk_filter=JUNK_FILTER)]:
+        assert _text_signals_only(frame, recipe)
+        fast = _text_signals(frame, recipe, placeholders)
+        slow = derive_signals(frame, recipe, placeholders=placeholders)
+        assert_frame_equal(fast, slow.frame)
+        assert [type(fast[c].array) for c in fast] == [type(slow.frame[c].array) for c in slow.frame]
+        assert (junk_mask(fast, recipe) == slow.junk).all()
+    assert not _text_signals_only(frame, SignalRecipe(email="e", account_email="e"))
+    assert not _text_signals_only(frame, SignalRecipe(email="missing"))
+    assert not _text_signals_only(frame.assign(**{"email.domain_type": 1}), SignalRecipe(email="e"))
+
+
+@pytest.fixture(scope="module")
+def text_signal_configs() -> dict[str, ScoringConfig]:
+    """Configs whose only derived signals are e-mail and title ones: scored, not scored, junk-filtered."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitted = Calibrator().fit(make_leads(3000, seed=1), **FIT_ARGS).config_.to_dict()
+    fitted["signals"].pop("account")
+    fitted["signals"]["derived"] = ["email.domain_type", "title.role", "title.seniority"]
+    fitted["signals"]["inputs"] = ["email", "job_title"]
+    fitted["attributes"] = [a for a in fitted["attributes"] if not a["name"].startswith("account.")]
+    assert {"email.domain_type", "title.seniority"} <= {a["name"] for a in fitted["attributes"]}
+    configs = {"scored": ScoringConfig.from_dict(fitted)}
+    shown = dict(fitted, attributes=[a for a in fitted["attributes"] if "." not in a["name"]])
+    configs["shown"] = ScoringConfig.from_dict(shown)
+    configs["junk"] = ScoringConfig.from_dict(dict(shown, signals=dict(shown["signals"], junk_filter=["disposable"])))
+    return configs
+
+
+@pytest.mark.parametrize("which", ["scored", "shown", "junk"])
+@pytest.mark.parametrize("threaded", [False, True])
+def test_text_signals_score_as_derive_signals(text_signal_configs, leads, which, threaded, monkeypatch) -> None:
+    """Scoring with the scorer's own e-mail and title signals (derived on a thread of their own when no
+    attribute scores them) is scoring with derive_signals' frame, on hostile values too."""
+    import calibrate.scoring
+    from calibrate.derive import derive_signals
+    from calibrate.scoring import _text_signals_only
+
+    if threaded:
+        monkeypatch.setattr(calibrate.scoring, "_THREADED_ROWS", 1)
+    config = text_signal_configs[which]
+    data = leads.drop(columns=["company_domain"])
+    hostile = data.assign(email=_hostile_column("object", len(data), 3).to_numpy(),
+                          job_title=_hostile_column("str", len(data), 4).array)
+    for frame in (data, hostile, data.head(0)):
+        assert _text_signals_only(frame, config.signals)
+        placeholders = tuple(config.to_dict()["cleaning"]["placeholders"])
+        derived = derive_signals(frame, config.signals, placeholders=placeholders).frame
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UnseenLevelWarning)
+            assert_frame_equal(score_leads(config, frame), score_leads(config, frame, derived=derived))

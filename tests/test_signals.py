@@ -154,6 +154,67 @@ def test_classification_of_many_rows_is_the_per_value_result_broadcast() -> None
     assert email_domain(values).to_numpy(dtype=object).tolist() == domains[codes].tolist()
 
 
+HOSTILE = ["jo@acme.com", " Jo@Acme.COM ", "Jo Doe <jo@acme.de>", "asdf", "", "   ", None, np.nan, "Select",
+           " N/A ", "-", "a@@b.com", "a@b@c.com", "@acme.com", "jo@", "x@yahoo.co.uk", "a@sub.mailinator.com",
+           "jürgen@müller.de", "ÉLODIE@ÉCOLE.FR", "123", "42.0", "CEO", "Co-Founder & CEO", "  director  ",
+           "DIRECTOR", "Geschäftsführer", "Working Student", "ｃｅｏ", "https://www.Acme.com/about", "acme.com.",
+           "Acme Inc", "ß", "İstanbul", "x\ty@acme.com"]
+
+
+@pytest.mark.parametrize("kind", ["object", "str", "category", "mixed", "long"])
+def test_signals_equal_the_per_row_key_pipeline(kind: str) -> None:
+    """Each signal is what classifying the normalised key of every row gives (normalize_keys, then the
+    distinct keys), though the rows are factorised once by raw value and their keys never built."""
+    from calibrate.cleaning import normalize_keys
+    from calibrate.signals.email import (
+        _by_distinct,
+        _clean_domains,
+        _domain_type,
+        _parse_domains,
+    )
+    from calibrate.signals.titles import (
+        _normalize_distinct,
+        _role_of,
+        _seniority_of,
+        normalize_title,
+    )
+
+    rng = np.random.default_rng(5)
+    values = [HOSTILE[i] for i in rng.integers(0, len(HOSTILE), 2_000)]
+    if kind == "mixed":
+        column = pd.Series([*values, 7, 2.5, True], dtype=object)
+    elif kind == "long":  # Arrow text long enough to be looked up among its first rows' values, some met later
+        late = [f"{v} {i}" if isinstance(v, str) else v for i, v in enumerate(values)]
+        column = pd.Series((values * 150) + late, dtype="str")
+    elif kind == "object":
+        column = pd.Series(values, dtype=object, index=np.arange(len(values))[::-1] * 2)
+    else:
+        text = [v if isinstance(v, str) else None for v in values]
+        column = pd.Series(pd.Categorical(text)) if kind == "category" else pd.Series(text, dtype="str")
+
+    def reference(placeholders, classify):
+        return _by_distinct(normalize_keys(column, placeholders), classify, column.index)
+
+    def check(result, expected):
+        # Element by element in numpy (assert_series_equal takes a second per 300,000 objects); None is no NaN.
+        assert result.dtype == expected.dtype == object and result.index.equals(expected.index)
+        assert (result.to_numpy() == expected.to_numpy()).all()
+
+    check(email_domain(column), reference((), _parse_domains))
+    check(account_domain(column), reference((), _clean_domains))
+    for placeholders in [("select", "n/a", "-", ""), ("asdf", "CEO")]:
+        check(classify_email(column, placeholders=placeholders),
+              reference(placeholders, lambda d: _domain_type(_parse_domains(d))))
+        normalized = reference(placeholders, _normalize_distinct)
+        check(normalize_title(column, placeholders=placeholders), normalized)
+        for function, rule in [(title_role, _role_of), (title_seniority, _seniority_of)]:
+            expected = _by_distinct(normalized, lambda t, r=rule: pd.Series(r(t), index=t.index, dtype=object),
+                                    column.index)
+            check(function(column, placeholders=placeholders), expected)
+    corporate = email_domain(column).where(classify_email(column, placeholders=()) == "corporate", None)
+    check(corporate_domain(column), corporate.astype(object))
+
+
 # ---------------------------------------------------------------------------
 # job titles
 # ---------------------------------------------------------------------------

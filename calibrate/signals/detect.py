@@ -50,7 +50,13 @@ import pandas as pd
 
 from calibrate.cleaning import DEFAULT_PLACEHOLDERS, normalize_keys
 from calibrate.signals.email import account_domain, email_domain
-from calibrate.signals.titles import SENIORITY, _fold, _role_of, _seniority_of, normalize_title
+from calibrate.signals.titles import (
+    SENIORITY,
+    _fold,
+    _role_of,
+    _seniority_of,
+    normalize_title,
+)
 
 __all__ = [
     "ACCOUNT_NAMES",

@@ -31,7 +31,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from calibrate.cleaning import DEFAULT_PLACEHOLDERS, normalize_keys
+from calibrate.cleaning import DEFAULT_PLACEHOLDERS, factorize_values, keys_of_values
 
 __all__ = [
     "DOMAIN_TYPES",
@@ -94,9 +94,58 @@ def _by_distinct(keys: pd.Series, classify: Callable[[pd.Series], pd.Series], in
     return pd.Series(lookup[codes], index=index, dtype=object)
 
 
+def _distinct_answers(values: pd.Series, placeholders: Sequence[str],
+                      *classify: Callable[[pd.Series], pd.Series]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Codes of the rows into their distinct raw values, and each ``classify``'s answer (str or None) per code.
+
+    ``answers[codes]`` is ``_by_distinct(normalize_keys(values, placeholders),
+    classify, values.index)``, but the raw column is factorised once (Arrow
+    text by Arrow, without a Python object per row) and only its distinct
+    values are normalised and classified: no column of keys is built and
+    factorised again.
+    """
+    codes, uniques, missing = factorize_values(values)
+    keys = pd.Series(np.array(keys_of_values(uniques, missing, placeholders), dtype=object), dtype=object)
+    return codes, [_by_distinct(keys, rule, keys.index).to_numpy(dtype=object) for rule in classify]
+
+
+def _per_value(values: pd.Series, placeholders: Sequence[str],
+               classify: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``_by_distinct(normalize_keys(values, placeholders), classify, values.index)``, per distinct raw value."""
+    codes, (answers,) = _distinct_answers(values, placeholders, classify)
+    return pd.Series(answers[codes], index=values.index, dtype=object)
+
+
+def _text_rows(codes: np.ndarray, answers: np.ndarray, index: pd.Index) -> pd.Series:
+    """``pd.Series(answers[codes], index=index)``, the dtype inferred from the objects, without building them.
+
+    Answers holding text are inferred as pandas' ``str`` dtype, whose Arrow
+    array is gathered from the distinct answers by Arrow; other answers
+    (none, or only None) are gathered as objects and inferred as before.
+    """
+    if len(codes) and any(isinstance(answer, str) for answer in answers):
+        # Every slot but the missing one occurs in the rows, so text among the answers is text in the rows.
+        distinct = pd.Series(answers)
+        if distinct.dtype != object:
+            return pd.Series(distinct.array.take(codes), index=index, copy=False)
+    return pd.Series(answers[codes], index=index)
+
+
+def _classify_distinct(addresses: pd.Series) -> pd.Series:
+    """:func:`classify_email` of distinct normalised addresses."""
+    return _domain_type(_parse_domains(addresses))
+
+
 def _parse_domains(addresses: pd.Series) -> pd.Series:
-    """Domain of each normalised address, None where it is not a valid address."""
-    return addresses.str.extract(_ADDRESS, expand=False).astype(object)
+    """Domain of each normalised (distinct) address, NaN where it is not a valid address.
+
+    What ``addresses.str.extract(_ADDRESS, expand=False)`` gives, without its
+    per-value wrapping: a column can hold as many distinct addresses as rows.
+    """
+    search = _ADDRESS.search
+    domains = [match["domain"] if isinstance(address, str) and (match := search(address)) else np.nan
+               for address in addresses.to_numpy(dtype=object)]
+    return pd.Series(domains, index=addresses.index, dtype=object)
 
 
 @lru_cache(maxsize=4)
@@ -118,21 +167,31 @@ def _free_domains() -> frozenset[str]:
 
 def _is_disposable(domain: str) -> bool:
     disposable = _shipped_list("disposable_domains.txt")[1]
-    labels = domain.split(".")
     # x.mailinator.com is mailinator.com: check the domain and each parent with two labels or more.
-    return any(".".join(labels[i:]) in disposable for i in range(len(labels) - 1))
+    dot = domain.find(".")
+    if dot < 0:
+        return False
+    if domain in disposable:
+        return True
+    while (next_dot := domain.find(".", dot + 1)) >= 0:
+        if domain[dot + 1:] in disposable:
+            return True
+        dot = next_dot
+    return False
 
 
 def _domain_type(domains: pd.Series) -> pd.Series:
-    """One of DOMAIN_TYPES per distinct domain (None: not a valid address)."""
-    disposable = domains.map(lambda d: isinstance(d, str) and _is_disposable(d)).astype(bool)
-    free = domains.isin(_free_domains()) | domains.str.match(_BRAND_DOMAIN).fillna(False).astype(bool)
-    kind = np.select(
-        [domains.isna().to_numpy(), disposable.to_numpy(), free.to_numpy()],
-        ["invalid", "disposable", "free"],
-        "corporate",
-    )
-    return pd.Series(kind, index=domains.index, dtype=object)
+    """One of DOMAIN_TYPES per domain (None: not a valid address).
+
+    Decided once per distinct domain: the addresses of one column share a few
+    providers and companies.
+    """
+    codes, uniques = pd.factorize(domains.to_numpy(dtype=object), use_na_sentinel=True)
+    distinct = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    disposable = distinct.map(_is_disposable).astype(bool)
+    free = distinct.isin(_free_domains()) | distinct.str.match(_BRAND_DOMAIN).fillna(False).astype(bool)
+    kind = np.select([disposable.to_numpy(), free.to_numpy()], ["disposable", "free"], "corporate").astype(object)
+    return pd.Series(np.append(kind, "invalid")[codes], index=domains.index, dtype=object)  # -1 (none) is invalid
 
 
 def email_domain(values: pd.Series) -> pd.Series:
@@ -160,8 +219,7 @@ def email_domain(values: pd.Series) -> pd.Series:
     >>> email_domain(pd.Series(["Jo@Acme.COM ", "Jo Doe <jo@acme.de>", "asdf", "a@b.c", None])).tolist()
     ['acme.com', 'acme.de', None, None, None]
     """
-    keys = normalize_keys(values, placeholders=())
-    return _by_distinct(keys, _parse_domains, values.index)
+    return _per_value(values, (), _parse_domains)
 
 
 def classify_email(values: pd.Series, *, placeholders: Sequence[str] = DEFAULT_PLACEHOLDERS) -> pd.Series:
@@ -192,8 +250,7 @@ def classify_email(values: pd.Series, *, placeholders: Sequence[str] = DEFAULT_P
     >>> classify_email(pd.Series(["Jo@Acme.com", "x@yahoo.co.uk", "a@sub.mailinator.com", "john@", ""])).tolist()
     ['corporate', 'free', 'disposable', 'invalid', None]
     """
-    keys = normalize_keys(values, placeholders=placeholders)
-    return _by_distinct(keys, lambda distinct: _domain_type(_parse_domains(distinct)), values.index)
+    return _per_value(values, placeholders, _classify_distinct)
 
 
 def domain_lists() -> dict[str, str]:
@@ -257,8 +314,7 @@ def account_domain(values: pd.Series) -> pd.Series:
     >>> account_domain(pd.Series(["https://www.Acme.com/about", "acme.com.", "jo@acme.com", "Acme Inc", "-"])).tolist()
     ['acme.com', 'acme.com', 'acme.com', None, None]
     """
-    keys = normalize_keys(values, placeholders=())
-    return _by_distinct(keys, _clean_domains, values.index)
+    return _per_value(values, (), _clean_domains)
 
 
 def corporate_domain(values: pd.Series) -> pd.Series:
@@ -283,5 +339,9 @@ def corporate_domain(values: pd.Series) -> pd.Series:
     >>> corporate_domain(pd.Series(["jo@Acme.com", "x@gmail.com", "asdf"])).tolist()
     ['acme.com', None, None]
     """
-    domains = email_domain(values)
-    return domains.where(classify_email(values, placeholders=()) == "corporate", None).astype(object)
+    def corporate(distinct: pd.Series) -> pd.Series:
+        domains = _parse_domains(distinct)
+        return domains.where(_domain_type(domains) == "corporate", None)
+
+    # email_domain() where classify_email(placeholders=()) is "corporate", decided once per distinct address.
+    return _per_value(values, (), corporate)

@@ -170,8 +170,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from calibrate.cleaning import DEFAULT_PLACEHOLDERS, normalize_keys
-from calibrate.signals.email import _by_distinct
+from calibrate.cleaning import DEFAULT_PLACEHOLDERS
+from calibrate.signals.email import _by_distinct, _distinct_answers, _per_value
 
 __all__ = [
     "COMMON_EXCLUSIONS",
@@ -382,13 +382,13 @@ def normalize_title(values: pd.Series, *, placeholders: Sequence[str] = DEFAULT_
     >>> normalize_title(pd.Series(["Co-Founder & CEO", "Geschäftsführer", "Select"])).tolist()
     ['co founder ceo', 'geschaftsfuhrer', None]
     """
-    keys = normalize_keys(values, placeholders=placeholders)
+    return _per_value(values, placeholders, _normalize_distinct)
 
-    def fold(distinct: pd.Series) -> pd.Series:
-        folded = _fold_all(distinct).str.replace(_SEPARATORS, " ", regex=True).str.strip()
-        return folded.where(folded != "", None)
 
-    return _by_distinct(keys, fold, values.index)
+def _normalize_distinct(keys: pd.Series) -> pd.Series:
+    """:func:`normalize_title` of distinct normalised keys (no missing values); None where nothing is left."""
+    folded = _fold_all(keys).str.replace(_SEPARATORS, " ", regex=True).str.strip()
+    return folded.where(folded != "", None)
 
 
 def _matches(titles: pd.Series, keywords: tuple[str, ...], exclusions: tuple[str, ...] = ()) -> np.ndarray:
@@ -419,9 +419,26 @@ def _role_of(titles: pd.Series) -> np.ndarray:
     return np.select([intern, student, seeker], ["intern", "student", "job seeker"], "employed").astype(object)
 
 
+def _title_rule(rule: Callable[[pd.Series], np.ndarray]) -> Callable[[pd.Series], pd.Series]:
+    """``rule`` of distinct normalised keys: normalised as titles, then run once per distinct title."""
+    def classify(keys: pd.Series) -> pd.Series:
+        # Keys spelled apart can normalise to one title.
+        return _by_distinct(_normalize_distinct(keys), lambda t: pd.Series(rule(t), index=t.index, dtype=object),
+                            keys.index)
+
+    return classify
+
+
 def _per_title(values: pd.Series, placeholders: Sequence[str], rule: Callable[[pd.Series], np.ndarray]) -> pd.Series:
-    normalized = normalize_title(values, placeholders=placeholders)
-    return _by_distinct(normalized, lambda t: pd.Series(rule(t), index=t.index, dtype=object), values.index)
+    return _per_value(values, placeholders, _title_rule(rule))
+
+
+def _role_and_seniority(values: pd.Series, placeholders: Sequence[str] = DEFAULT_PLACEHOLDERS,
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Codes of the rows, and :func:`title_role` and :func:`title_seniority` per code, from one factorisation."""
+    codes, (roles, seniorities) = _distinct_answers(values, placeholders, _title_rule(_role_of),
+                                                    _title_rule(_seniority_of))
+    return codes, roles, seniorities
 
 
 def title_role(values: pd.Series, *, placeholders: Sequence[str] = DEFAULT_PLACEHOLDERS) -> pd.Series:
