@@ -77,6 +77,7 @@ from calibrate.grading import (
     grade_edges,
     grade_matrix,
     make_bands,
+    split_grades,
 )
 from calibrate.io import read_leads
 from calibrate.progress import Steps, progress_wanted
@@ -907,7 +908,7 @@ class Calibrator:
                                          probability=probability, confidence=self.confidence)
         self.backtest_["test_leads"], self.backtest_["test_customers"] = len(y), int(y.sum())
         if self.grades and "grade" in scored:
-            self.grade_matrix_ = grade_matrix(y, scored["grade"].str[0].to_numpy(), scored["grade"].str[1:].to_numpy(),
+            self.grade_matrix_ = grade_matrix(y, *split_grades(scored["grade"]),
                                               confidence=self.confidence)
             self.grade_source_ = "holdout"
 

@@ -64,6 +64,7 @@ __all__ = [
     "assign_groups",
     "grade_edges",
     "assign_grades",
+    "split_grades",
     "grade_matrix",
     "sla_table",
 ]
@@ -705,6 +706,32 @@ def assign_grades(scores: np.ndarray, edges: Sequence[float], labels: Sequence[s
         raise DataError("scores must be one-dimensional and finite (one score per lead); score every lead first")
     from_bottom = np.searchsorted(bounds, values, side="right")
     return np.asarray(labels, dtype=object)[len(bounds) - from_bottom]
+
+
+def split_grades(grades: Sequence[object] | np.ndarray | pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Fit and engagement part of each assigned grade (``"B2"`` -> ``"B"``, ``"2"``).
+
+    One split per distinct grade, not per lead: a Python string operation
+    per lead would cost more than the whole grade matrix. A missing grade
+    gives ``None`` in both parts.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The fit grades and the engagement grades (object arrays).
+
+    Examples
+    --------
+    >>> fit, engagement = split_grades(["A1", "D4", "A1", None])
+    >>> fit.tolist(), engagement.tolist()
+    (['A', 'D', 'A', None], ['1', '4', '1', None])
+    """
+    codes, distinct = pd.factorize(grades if isinstance(grades, pd.Series) else np.asarray(grades, dtype=object))
+    texts = [str(grade) for grade in distinct]
+    # Code -1 (missing) takes the last entry, None.
+    fit = np.array([text[:1] for text in texts] + [None], dtype=object)
+    engagement = np.array([text[1:] for text in texts] + [None], dtype=object)
+    return fit[codes], engagement[codes]
 
 
 def grade_matrix(y: np.ndarray, fit_grade: np.ndarray, engagement_grade: np.ndarray,

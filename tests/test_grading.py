@@ -602,3 +602,19 @@ def test_public_api_is_documented() -> None:
         obj = getattr(grading, name)
         if callable(obj):
             assert obj.__doc__ and "Examples" in obj.__doc__, name
+
+
+@pytest.mark.parametrize("dtype", [object, "str", "string"])
+def test_split_grades_equals_the_per_lead_string_split(dtype):
+    # Reference: pandas' own per-element .str[0] / .str[1:], what the split replaced.
+    grades = pd.Series(["A1", "D4", "B12", "A1", None, "C3"], dtype=dtype)
+    fit, engagement = grading.split_grades(grades)
+    reference = grades.astype(object)
+    assert fit.tolist() == [None if pd.isna(g) else g for g in reference.str[0]]
+    assert engagement.tolist() == [None if pd.isna(g) else g for g in reference.str[1:]]
+    with pytest.raises(DataError, match="not among the labels"):
+        grading.grade_matrix(np.zeros(len(grades), dtype=int), fit, engagement)
+    kept = grades.notna().to_numpy() & (grades != "B12").fillna(False).to_numpy()
+    matrix = grading.grade_matrix(np.array([1, 0, 0, 1, 0, 1])[kept], fit[kept], engagement[kept])
+    assert matrix.set_index("cell").loc[["A1", "D4", "C3"], "leads"].tolist() == [2, 1, 1]
+    assert matrix.set_index("cell").loc["A1", "customers"] == 2

@@ -34,7 +34,7 @@ import pandas as pd
 from calibrate import __version__
 from calibrate.config import ScoringConfig
 from calibrate.evaluate import auc_with_ci, calibration_table, gains_table, threshold_table
-from calibrate.grading import grade_matrix
+from calibrate.grading import grade_matrix, split_grades
 from calibrate.stats import information_value, wilson_interval
 
 __all__ = ["Report", "build_report"]
@@ -383,8 +383,7 @@ def build_report(config: ScoringConfig, *, y: np.ndarray | None = None, scores: 
     if stored:
         sla = {cell["cell"]: cell.get("sla", "") for cell in stored["cells"]}
         if measured and grades is not None:
-            cells = pd.Series(list(grades), dtype=object)
-            matrix = grade_matrix(y, cells.str[0].to_numpy(), cells.str[1:].to_numpy())
+            matrix = grade_matrix(y, *split_grades(grades))
             source = evaluation_label
         else:
             matrix = pd.DataFrame(stored["cells"])
