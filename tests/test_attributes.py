@@ -173,3 +173,33 @@ def test_numeric_column_too_concentrated_to_bin_is_left_out() -> None:
     frame = pd.DataFrame({"visits": ["0"] * 200 + ["1"] * 5})
     specs, left_out, _ = infer_attributes(frame, min_support=30)
     assert not specs and left_out[0].reason == "numeric column with too little spread to bin into groups of 30 leads"
+
+
+def test_numeric_edges_from_distinct_values_equal_the_edges_of_every_row():
+    # Reference: nice_edges + merge_small_bins over every row (numpy.quantile on the rows), as binning was
+    # computed before it moved to the distinct values weighted by their rows.
+    from calibrate.attributes import merge_small_bins, nice_edges, to_numbers
+
+    rng = np.random.default_rng(7)
+    n = 20_000
+    amounts = np.round(rng.lognormal(8, 1.5, n), 2)
+    amounts[rng.random(n) < 0.3] = 0.0
+    amounts[rng.random(n) < 0.05] = np.nan
+    visits = rng.poisson(0.7, n).astype(float)
+    visits[:40] = -1  # a numeric placeholder: no key, but still a number to the binning
+    frame = pd.DataFrame({
+        "amount": amounts,
+        "visits": pd.array(np.where(np.isnan(visits), None, visits), dtype="Int64"),
+        "pages_text": pd.Series(rng.integers(0, 60, n).astype(str), dtype="str").where(rng.random(n) > 0.1, "n/a"),
+        "score": np.where(rng.random(n) < 0.01, np.inf, rng.normal(50, 10, n)),
+    })
+    placeholders = ("n/a", "-1")
+    specs, _, _ = infer_attributes(frame, n_bins=6, min_support=30, placeholders=placeholders)
+    edges = {s.name: s.edges for s in specs if hasattr(s, "edges")}
+    assert set(edges) == {"amount", "visits", "pages_text", "score"}
+    for column in edges:
+        numbers, _ = to_numbers(frame[column], placeholders)
+        integer = bool(np.all(np.mod(numbers[np.isfinite(numbers)], 1) == 0))
+        expected = merge_small_bins(numbers, nice_edges(numbers, 6, integer=integer), 30)
+        assert edges[column] == expected, column
+        assert len(expected) >= 2, column
