@@ -239,57 +239,60 @@ def _work_score_sql(job: dict[str, Any]) -> dict[str, Any]:
             "note": f"over the Parquet file, {threads} DuckDB threads"}
 
 
-def _work_optbinning(job: dict[str, Any]) -> dict[str, Any]:
+def _timed_baseline(job: dict[str, Any], held_out_probability: Any) -> dict[str, Any]:
+    """Time a baseline: read the file, split it as calibrate did, fit, and score the held-out leads.
+
+    ``held_out_probability(frame, y, train, test, categorical, numeric, target)``
+    fits on the training rows and returns the event probability of the test rows.
+    """
     import warnings
 
     import pandas as pd
-    from optbinning import BinningProcess, Scorecard
-    from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
 
     warnings.simplefilter("ignore")
     categorical, numeric, target = _columns()
-    features = categorical + numeric
     start, cpu_start = time.perf_counter(), time.process_time()
     frame = pd.read_parquet(job["path"])
     y = frame[target].to_numpy()
     train, test, how = _split(job, y)
-    process = BinningProcess(variable_names=features, categorical_variables=categorical)
-    scorecard = Scorecard(binning_process=process, estimator=LogisticRegression(),
-                          scaling_method="min_max", scaling_method_params={"min": 300, "max": 850})
-    scorecard.fit(frame.loc[train, features], y[train])
-    # The scorecard's points rank good risks high; the event probability ranks converters high.
-    probability = scorecard.predict_proba(frame.loc[test, features])[:, 1]
+    probability = held_out_probability(frame, y, train, test, categorical, numeric, target)
     auc = float(roc_auc_score(y[test], probability))
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     return {"seconds": seconds, "cpu_seconds": cpu_seconds, "rows": len(y), "auc": auc, "note": f"held out: {how}"}
 
 
-def _work_toad(job: dict[str, Any]) -> dict[str, Any]:
-    import warnings
+def _work_optbinning(job: dict[str, Any]) -> dict[str, Any]:
+    from optbinning import BinningProcess, Scorecard
+    from sklearn.linear_model import LogisticRegression
 
-    import pandas as pd
+    def held_out_probability(frame, y, train, test, categorical, numeric, target):  # noqa: ANN001, ANN202
+        features = categorical + numeric
+        process = BinningProcess(variable_names=features, categorical_variables=categorical)
+        scorecard = Scorecard(binning_process=process, estimator=LogisticRegression(),
+                              scaling_method="min_max", scaling_method_params={"min": 300, "max": 850})
+        scorecard.fit(frame.loc[train, features], y[train])
+        # The scorecard's points rank good risks high; the event probability ranks converters high.
+        return scorecard.predict_proba(frame.loc[test, features])[:, 1]
+
+    return _timed_baseline(job, held_out_probability)
+
+
+def _work_toad(job: dict[str, Any]) -> dict[str, Any]:
     import toad
     from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import roc_auc_score
 
-    warnings.simplefilter("ignore")
-    categorical, numeric, target = _columns()
-    features = categorical + numeric
-    start, cpu_start = time.perf_counter(), time.process_time()
-    frame = pd.read_parquet(job["path"])
-    y = frame[target].to_numpy()
-    train, test, how = _split(job, y)
-    training = frame.loc[train, [*features, target]]
-    combiner = toad.transform.Combiner()
-    combiner.fit(training, y=target, method="chi", min_samples=0.05)
-    woe = toad.transform.WOETransformer()
-    x_train = woe.fit_transform(combiner.transform(training[features]), training[target])
-    model = LogisticRegression(max_iter=1000).fit(x_train, y[train])
-    x_test = woe.transform(combiner.transform(frame.loc[test, features]))
-    auc = float(roc_auc_score(y[test], model.predict_proba(x_test)[:, 1]))
-    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
-    return {"seconds": seconds, "cpu_seconds": cpu_seconds, "rows": len(y), "auc": auc, "note": f"held out: {how}"}
+    def held_out_probability(frame, y, train, test, categorical, numeric, target):  # noqa: ANN001, ANN202
+        features = categorical + numeric
+        training = frame.loc[train, [*features, target]]
+        combiner = toad.transform.Combiner()
+        combiner.fit(training, y=target, method="chi", min_samples=0.05)
+        woe = toad.transform.WOETransformer()
+        x_train = woe.fit_transform(combiner.transform(training[features]), training[target])
+        model = LogisticRegression(max_iter=1000).fit(x_train, y[train])
+        return model.predict_proba(woe.transform(combiner.transform(frame.loc[test, features])))[:, 1]
+
+    return _timed_baseline(job, held_out_probability)
 
 
 WORKERS = {"floor": _work_floor, "calibrate": _work_calibrate, "score-python": _work_score_python,
