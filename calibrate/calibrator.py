@@ -633,7 +633,8 @@ class Calibrator:
         self.target_ = target
         self.fingerprint_ = drawn.fingerprint
         samples = [drawn.train, *([drawn.test] if drawn.test is not None else [])]
-        self.period_ = self._period(pd.concat(samples, ignore_index=True), date_column)
+        self.period_ = self._period(pd.concat([s[[date_column]] for s in samples], ignore_index=True),
+                                    date_column) if date_column else None
         self.split_ = drawn.split
         self.train_ = np.ones(len(drawn.train_y), dtype=bool)
         self._training_y = drawn.train_y
