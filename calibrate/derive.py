@@ -62,9 +62,9 @@ from calibrate.activity import ActivityFeatures, ActivityLog, aggregate_activiti
 from calibrate.cleaning import DEFAULT_PLACEHOLDERS
 from calibrate.errors import DataError
 from calibrate.signals.detect import detect_signal_columns
-from calibrate.signals.email import classify_email, domain_lists
+from calibrate.signals.email import _classify_distinct, _distinct_answers, _text_rows, domain_lists
 from calibrate.signals.junk import CLEAN, form_junk
-from calibrate.signals.titles import title_role, title_seniority
+from calibrate.signals.titles import _role_and_seniority
 from calibrate.target import suggest_columns
 
 __all__ = [
@@ -472,6 +472,69 @@ def _as_of_days(frame: pd.DataFrame, recipe: SignalRecipe, cut_off: float | None
     return days, notes
 
 
+def _text_signals_only(frame: pd.DataFrame, recipe: SignalRecipe) -> bool:
+    """Whether :func:`derive_signals` derives e-mail and title signals only here, and raises no error.
+
+    Such a derivation reads nothing but the recipe's input columns, so a
+    scorer may run it on a thread of its own while it scores the attributes.
+    """
+    if recipe.form or recipe.has_accounts or recipe.uses_activities or recipe.as_of_column is not None:
+        return False
+    if any(c not in frame.columns for c in recipe.inputs) or any(c in frame.columns for c in recipe.outputs):
+        return False  # derive_signals raises the error
+    return not any(isinstance(frame[c], pd.DataFrame) for c in recipe.inputs)  # duplicated labels: as well
+
+
+def _text_signals(frame: pd.DataFrame, recipe: SignalRecipe, placeholders: Sequence[str]) -> dict[str, pd.Series]:
+    """The e-mail and job-title columns of ``recipe`` (``email.domain_type``, ``title.role``, ``title.seniority``).
+
+    The e-mail column is factorised once, and the title column once for both
+    title signals; only the distinct values are classified, and the answers
+    gathered per row by Arrow, without a Python object per row (the public
+    per-column functions factorise again for each signal and return objects).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The leads, with the recipe's e-mail and title columns.
+    recipe : SignalRecipe
+        Which columns to read.
+    placeholders : sequence of str
+        Values meaning blank in the e-mail column.
+
+    Returns
+    -------
+    dict of str to pandas.Series
+        The columns the recipe derives from text, index of ``frame``: what
+        :func:`~calibrate.signals.email.classify_email`,
+        :func:`~calibrate.signals.titles.title_role` and
+        :func:`~calibrate.signals.titles.title_seniority` give, in the dtype
+        a frame infers from their values (``str`` when any value is text).
+    """
+    columns: dict[str, pd.Series] = {}
+    if recipe.email:
+        codes, (kinds,) = _distinct_answers(frame[recipe.email], placeholders, _classify_distinct)
+        columns["email.domain_type"] = _text_rows(codes, kinds, frame.index)
+    if recipe.title:
+        # The title rules take the default placeholders, not the config's: titles were always read so.
+        codes, roles, seniorities = _role_and_seniority(frame[recipe.title])
+        columns["title.role"] = _text_rows(codes, roles, frame.index)
+        columns["title.seniority"] = _text_rows(codes, seniorities, frame.index)
+    return columns
+
+
+def _frame_values(values: pd.Series | np.ndarray) -> Any:
+    """What a derived column is built from, free of its index (leads' labels may repeat).
+
+    Object values go in as numpy objects, the frame inferring their dtype; a
+    Series with a dtype of its own (Arrow text) gives its array as it is,
+    not a Python object per row to be turned back into Arrow text.
+    """
+    if not isinstance(values, pd.Series):
+        return values
+    return values.to_numpy() if values.dtype == object else values.array
+
+
 def derive_signals(
     frame: pd.DataFrame,
     recipe: SignalRecipe,
@@ -511,6 +574,10 @@ def derive_signals(
         hints = "".join(suggest_columns(c, frame.columns) for c in missing[:2])
         raise DataError(f"column(s) {missing} that the derived signals are computed from are missing from the data"
                         f"{hints}; rename them in the data to the names used when fitting")
+    repeated = sorted({str(c) for c in recipe.inputs if isinstance(frame[c], pd.DataFrame)})
+    if repeated:
+        raise DataError(f"column(s) {repeated} that the derived signals are computed from appear more than once in "
+                        "the data; keep one column of each name (drop or rename the copies)")
     taken = [c for c in recipe.outputs if c in frame.columns]
     if taken:
         raise DataError(f"the data already has column(s) {taken} that calibrate derives; drop or rename them "
@@ -521,11 +588,7 @@ def derive_signals(
     columns: dict[str, pd.Series | np.ndarray] = {}
     notes: list[str] = []
     index = frame.index
-    if recipe.email:
-        columns["email.domain_type"] = classify_email(frame[recipe.email], placeholders=placeholders)
-    if recipe.title:
-        columns["title.role"] = title_role(frame[recipe.title])
-        columns["title.seniority"] = title_seniority(frame[recipe.title])
+    columns.update(_text_signals(frame, recipe, placeholders))
     if recipe.form:
         columns["form.junk"] = form_junk(frame, **{role: column for role, column in recipe.form.items()})
     cut_off = None
@@ -577,8 +640,7 @@ def derive_signals(
                              "so a deal won after a lead's outcome would leak it (add a 'since' column)")
         if not recipe.created:
             notes.append("account.leads counts every lead of the account in the table (no creation date column)")
-    derived = pd.DataFrame({name: (values.to_numpy() if isinstance(values, pd.Series) else values)
-                            for name, values in columns.items()}, index=index)
+    derived = pd.DataFrame({name: _frame_values(values) for name, values in columns.items()}, index=index)
     if recipe.uses_activities:
         derived = pd.concat([derived, activity_frame], axis=1)
     derived = derived[list(recipe.outputs)]

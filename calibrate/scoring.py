@@ -25,7 +25,7 @@ import os
 import threading
 import warnings
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
@@ -37,7 +37,7 @@ from calibrate.target import suggest_columns
 if TYPE_CHECKING:
     from calibrate.attributes import AttributeSpec
     from calibrate.config import ScoringConfig
-    from calibrate.derive import SignalRecipe
+    from calibrate.derive import DerivedSignals
 
 __all__ = ["assign_bands", "score_leads"]
 
@@ -230,42 +230,6 @@ def _grade_columns(fit_score: np.ndarray, engagement_score: np.ndarray, grades: 
             pd.Series(sla_values, index=index, dtype=present_sla.dtype, copy=False))
 
 
-def _text_signals_only(data: pd.DataFrame, recipe: SignalRecipe) -> bool:
-    """Whether :func:`_text_signals` stands for ``derive_signals`` here: e-mail and title signals only, no error."""
-    if recipe.form or recipe.has_accounts or recipe.uses_activities or recipe.as_of_column is not None:
-        return False
-    if any(c not in data.columns for c in recipe.inputs) or any(c in data.columns for c in recipe.outputs):
-        return False  # derive_signals raises the error
-    return not any(isinstance(data[c], pd.DataFrame) for c in recipe.inputs)  # duplicated labels: as well
-
-
-def _text_signals(data: pd.DataFrame, recipe: SignalRecipe, placeholders: tuple[str, ...]) -> pd.DataFrame:
-    """The frame of :func:`~calibrate.derive.derive_signals` for a recipe of :func:`_text_signals_only`.
-
-    Same columns, values and dtypes, but each input column is factorised once
-    (both title signals from one factorisation) and the text columns are
-    gathered by Arrow from the distinct answers, without a Python object per
-    row for the frame to turn back into Arrow text.
-    """
-    from calibrate.signals.email import (
-        _classify_distinct,
-        _distinct_answers,
-        _text_rows,
-    )
-    from calibrate.signals.titles import _role_and_seniority
-
-    columns: dict[str, pd.Series] = {}
-    if recipe.email:
-        codes, (kinds,) = _distinct_answers(data[recipe.email], placeholders, _classify_distinct)
-        columns["email.domain_type"] = _text_rows(codes, kinds, data.index)
-    if recipe.title:
-        # As derive_signals: the title signals take the default placeholders, not the config's.
-        codes, roles, seniorities = _role_and_seniority(data[recipe.title])
-        columns["title.role"] = _text_rows(codes, roles, data.index)
-        columns["title.seniority"] = _text_rows(codes, seniorities, data.index)
-    return pd.DataFrame(columns, index=data.index)[list(recipe.outputs)]
-
-
 def score_leads(config: ScoringConfig, data: pd.DataFrame, *, activities: ActivityLog | pd.DataFrame | str | None = None,
                 as_of: str | None = None, derived: pd.DataFrame | None = None, score_column: str = "score",
                 band_column: str = "band", grade_columns: bool = True) -> pd.DataFrame:
@@ -325,10 +289,10 @@ def score_leads(config: ScoringConfig, data: pd.DataFrame, *, activities: Activi
     document = config._document  # read only: to_dict() would deep-copy the whole document, evidence and all
     recipe = config.signals
     signals = None
-    later: Callable[[], pd.DataFrame] | None = None
+    later: Callable[[], DerivedSignals] | None = None
     if recipe is not None:
         from calibrate.activity import read_activities
-        from calibrate.derive import DerivedSignals, derive_signals, junk_mask
+        from calibrate.derive import DerivedSignals, _text_signals_only, derive_signals, junk_mask
 
         if derived is not None:
             signals = DerivedSignals(derived[list(recipe.outputs)], junk_mask(derived, recipe), [])
@@ -336,18 +300,15 @@ def score_leads(config: ScoringConfig, data: pd.DataFrame, *, activities: Activi
             log = read_activities(activities) if activities is not None and not isinstance(activities, ActivityLog) \
                 else activities
             placeholders = tuple(document["cleaning"]["placeholders"])
-            if not _text_signals_only(data, recipe):
-                signals = derive_signals(data, recipe, activities=log, as_of=as_of, placeholders=placeholders)
-            elif any(name in recipe.outputs for name in config.attributes):
-                frame = _text_signals(data, recipe, placeholders)
-                signals = DerivedSignals(frame, junk_mask(frame, recipe), [])
-            else:
-                # No attribute scores them: they are derived on a thread of their own while the attributes are
-                # scored, from a frame of their own (no frame is shared across threads).
+            if _text_signals_only(data, recipe) and not any(name in recipe.outputs for name in config.attributes):
+                # No attribute scores them and deriving them cannot fail: they are derived on a thread of their own
+                # while the attributes are scored, from a frame of their own (no frame is shared across threads).
                 inputs = data[list(recipe.inputs)]
 
-                def later() -> pd.DataFrame:
-                    return _text_signals(inputs, recipe, placeholders)
+                def later() -> DerivedSignals:
+                    return derive_signals(inputs, recipe, activities=log, as_of=as_of, placeholders=placeholders)
+            else:
+                signals = derive_signals(data, recipe, activities=log, as_of=as_of, placeholders=placeholders)
     source = data if signals is None else pd.concat([data, signals.frame], axis=1)
     for column in (score_column, band_column):
         if column in data.columns:
@@ -358,10 +319,10 @@ def score_leads(config: ScoringConfig, data: pd.DataFrame, *, activities: Activi
     items = [(spec, points, group, source[spec.name]) for spec, points, group in config.specs_and_points()]
     # Sums in int32 when no sum of points can leave its range (half the memory traffic), else int64.
     bound = abs(int(scale.get("base_points", 0))) + sum(int(np.abs(points).max(initial=0)) for _, points, _, _ in items)
-    by_group, unseen_rows, text_frame = _score_attributes(items, n_rows, np.int32 if bound < 2**31 - 1 else np.int64,
-                                                          side_task=later)
+    by_group, unseen_rows, side = _score_attributes(items, n_rows, np.int32 if bound < 2**31 - 1 else np.int64,
+                                                    side_task=later)
     if later is not None:
-        signals = DerivedSignals(text_frame, junk_mask(text_frame, recipe), [])
+        signals = cast("DerivedSignals", side)
     derived_columns, junk = pd.DataFrame(index=data.index), None
     if signals is not None:
         derived_columns = signals.frame

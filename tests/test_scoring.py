@@ -512,30 +512,6 @@ def _hostile_column(kind: str, n: int, seed: int) -> pd.Series:
     return pd.Series(text, dtype="str")
 
 
-@pytest.mark.parametrize(("kind", "n"), [(kind, n) for kind in ("object", "str", "category", "missing")
-                                          for n in (0, 1, 500, 270_000) if kind != "missing" or n < 270_000])
-def test_text_signals_are_those_of_derive_signals(kind: str, n: int) -> None:
-    """The scorer's own derivation of e-mail and title signals gives derive_signals' frame: values, dtypes
-    (Arrow text, or objects when no value is text), index and junk flags. 270,000 rows: Arrow text is then
-    looked up among the values of its first rows."""
-    from calibrate.derive import JUNK_FILTER, SignalRecipe, derive_signals, junk_mask
-    from calibrate.scoring import _text_signals, _text_signals_only
-    frame = pd.DataFrame({"e": _hostile_column(kind, n, 1), "t": _hostile_column(kind, n, 2), "x": np.arange(n)})
-    frame.index = np.arange(n)[::-1] * 3
-    placeholders = ("", "select", "n/a", "asdf")
-    for recipe in [SignalRecipe(email="e"), SignalRecipe(title="t"), SignalRecipe(email="e", title="t"),
-                   SignalRecipe(email="e", title="e", junk_filter=JUNK_FILTER)]:
-        assert _text_signals_only(frame, recipe)
-        fast = _text_signals(frame, recipe, placeholders)
-        slow = derive_signals(frame, recipe, placeholders=placeholders)
-        assert_frame_equal(fast, slow.frame)
-        assert [type(fast[c].array) for c in fast] == [type(slow.frame[c].array) for c in slow.frame]
-        assert (junk_mask(fast, recipe) == slow.junk).all()
-    assert not _text_signals_only(frame, SignalRecipe(email="e", account_email="e"))
-    assert not _text_signals_only(frame, SignalRecipe(email="missing"))
-    assert not _text_signals_only(frame.assign(**{"email.domain_type": 1}), SignalRecipe(email="e"))
-
-
 @pytest.fixture(scope="module")
 def text_signal_configs() -> dict[str, ScoringConfig]:
     """Configs whose only derived signals are e-mail and title ones: scored, not scored, junk-filtered."""
@@ -557,11 +533,10 @@ def text_signal_configs() -> dict[str, ScoringConfig]:
 @pytest.mark.parametrize("which", ["scored", "shown", "junk"])
 @pytest.mark.parametrize("threaded", [False, True])
 def test_text_signals_score_as_derive_signals(text_signal_configs, leads, which, threaded, monkeypatch) -> None:
-    """Scoring with the scorer's own e-mail and title signals (derived on a thread of their own when no
-    attribute scores them) is scoring with derive_signals' frame, on hostile values too."""
+    """Scoring with e-mail and title signals (derived on a thread of their own when no attribute scores
+    them) is scoring with derive_signals' frame given, on hostile values too."""
     import calibrate.scoring
-    from calibrate.derive import derive_signals
-    from calibrate.scoring import _text_signals_only
+    from calibrate.derive import _text_signals_only, derive_signals
 
     if threaded:
         monkeypatch.setattr(calibrate.scoring, "_THREADED_ROWS", 1)
@@ -576,3 +551,23 @@ def test_text_signals_score_as_derive_signals(text_signal_configs, leads, which,
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UnseenLevelWarning)
             assert_frame_equal(score_leads(config, frame), score_leads(config, frame, derived=derived))
+
+
+@pytest.mark.parametrize("which", ["scored", "shown"])
+@pytest.mark.parametrize("threaded", [False, True])
+def test_text_signal_errors_come_before_scoring(text_signal_configs, leads, which, threaded, monkeypatch) -> None:
+    """derive_signals' errors are raised as scoring starts, also when no attribute scores the signals (which
+    are then derived on a scoring thread): before the check of the score column, and never half-way."""
+    import calibrate.scoring
+
+    if threaded:
+        monkeypatch.setattr(calibrate.scoring, "_THREADED_ROWS", 1)
+    config = text_signal_configs[which]
+    data = leads.drop(columns=["company_domain"])
+    with pytest.raises(DataError, match=re.escape("already has column(s) ['title.role'] that calibrate derives")):
+        score_quietly(config, data.assign(score=1, **{"title.role": "x"}))
+    with pytest.raises(DataError, match=re.escape("column(s) ['email'] that the derived signals are computed from "
+                                                  "appear more than once")):
+        score_quietly(config, pd.concat([data, data[["email"]]], axis=1).assign(score=1))
+    with pytest.raises(DataError, match="already has a column 'score'"):
+        score_quietly(config, data.assign(score=1))
