@@ -612,3 +612,25 @@ def test_detect_reads_only_the_sample_and_text_columns() -> None:
     assert detect_signal_columns(frame, sample=10).email == ("a",)
     assert detect_signal_columns(frame).email == ()
     assert detect_signal_columns(frame.iloc[:0]) == SignalColumns()
+
+
+def test_detection_reads_each_distinct_value_once_with_the_shares_of_every_row():
+    # Reference: the shares recomputed row by row with the public per-value functions on the same head.
+    from calibrate.cleaning import normalize_keys
+    from calibrate.signals.detect import detect_signal_columns
+    from calibrate.signals.email import email_domain
+
+    rng = np.random.default_rng(3)
+    n = 1000
+    # 81 % valid addresses among the present rows: just over the 80 % bar; repeated values weigh by their rows.
+    valid = rng.permutation(np.r_[np.ones(729, bool), np.zeros(171, bool)])
+    email = pd.Series(np.where(valid, "ann@acme.com", "not an address"), dtype=object)
+    frame = pd.DataFrame({"contact": pd.concat([email, pd.Series(["n/a"] * 100, dtype=object)], ignore_index=True)})
+    present = normalize_keys(frame["contact"]).notna().to_numpy()
+    share = float(email_domain(frame["contact"]).notna().to_numpy()[present].mean())
+    found = detect_signal_columns(frame)
+    assert share == 0.81
+    assert found.email == ("contact",)
+    assert found.reasons["contact"] == f"{share:.0%} of values are e-mail addresses"
+    below = frame.assign(contact=frame["contact"].where(np.arange(n) >= 15, "not an address"))
+    assert detect_signal_columns(below).email == ()

@@ -171,16 +171,28 @@ def _is_text(values: pd.Series) -> bool:
     return pd.api.types.infer_dtype(values, skipna=True) in ("string", "mixed", "mixed-integer")
 
 
-def _title_share(values: pd.Series, present: np.ndarray, placeholders: Sequence[str]) -> float:
-    """Share of the present values that hold a seniority (above individual) or role keyword."""
+def _share(flags: np.ndarray, present: np.ndarray, rows: np.ndarray) -> float:
+    """Share of the present rows flagged, from distinct values and the rows holding each."""
+    return int(rows[flags & present].sum()) / int(rows[present].sum())
+
+
+def _title_share(values: pd.Series, present: np.ndarray, placeholders: Sequence[str], rows: np.ndarray) -> float:
+    """Share of the present rows whose value holds a seniority (above individual) or role keyword."""
     normalized = normalize_title(values, placeholders=placeholders)
     codes, uniques = pd.factorize(normalized.to_numpy(dtype=object), use_na_sentinel=True)
     if not len(uniques):
         return 0.0
     distinct = pd.Series(np.asarray(uniques, dtype=object), dtype=object).str.replace(_LEAD_WORD, " ", regex=True)
     matched = (_seniority_of(distinct) != SENIORITY[-1]) | (_role_of(distinct) != "employed")
-    rows = np.append(matched, False)[codes]
-    return float(rows[present].mean())
+    return _share(np.append(matched, False)[codes], present, rows)
+
+
+def _distinct_values(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """The distinct values of a column (missing ones too), in its dtype, and the rows holding each."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    distinct = pd.Series(uniques) if isinstance(uniques, pd.api.extensions.ExtensionArray) else \
+        pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    return distinct, np.bincount(codes, minlength=len(distinct))
 
 
 def detect_signal_columns(
@@ -228,19 +240,19 @@ def detect_signal_columns(
         values = head[column]
         if isinstance(values, pd.DataFrame) or not _is_text(values):
             continue  # duplicated labels or a non-text column
+        # Every test is a function of the value alone: each distinct value is read once, weighted by its rows.
+        values, rows = _distinct_values(values)
         present = normalize_keys(values, placeholders).notna().to_numpy()
-        n_present = int(present.sum())
-        if n_present == 0:
+        if not present.any():
             continue
-        if pd.to_numeric(values[present], errors="coerce").notna().mean() > 0.9:
+        if _share(pd.to_numeric(values, errors="coerce").notna().to_numpy(), present, rows) > 0.9:
             continue  # numbers read as text (every CSV cell is text): no address, title or name
-        valid = email_domain(values).notna().to_numpy()
-        share = float(valid[present].mean())
+        share = _share(email_domain(values).notna().to_numpy(), present, rows)
         if share >= EMAIL_SHARE:
             emails.append(column)
             reasons[column] = f"{share:.0%} of values are e-mail addresses"
             continue
-        share = _title_share(values, present, placeholders)
+        share = _title_share(values, present, placeholders, rows)
         by_name = bool(TITLE_NAME.search(_fold(str(column))))
         if share >= TITLE_SHARE or (by_name and share >= TITLE_SHARE_BY_NAME):
             titles.append(column)
@@ -252,7 +264,7 @@ def detect_signal_columns(
             if roles[role] is not None or not keys & names:
                 continue
             if role == "account":
-                share = float(account_domain(values).notna().to_numpy()[present].mean())
+                share = _share(account_domain(values).notna().to_numpy(), present, rows)
                 if share < ACCOUNT_SHARE:
                     continue
                 reasons[column] = f"the name reads as a company domain or website and {share:.0%} of values are domains"
