@@ -52,7 +52,7 @@ from calibrate.engine_fit import (
     refine_specs,
 )
 from calibrate.engines import level_counts, value_counts
-from calibrate.errors import DataError, LeakageWarning, SmallSampleWarning
+from calibrate.errors import DataError, DataQualityWarning, LeakageWarning, SmallSampleWarning
 from calibrate.evaluate import (
     calibration_edges,
     calibration_table,
@@ -489,12 +489,13 @@ class Calibrator:
         engine : {"auto", "pandas", "duckdb", "spark"}, optional
             Where the pass over the rows runs (see :mod:`calibrate.engine_fit`).
             Default (``None``/``"auto"``): pandas for DataFrames and files under
-            512 MiB, DuckDB (out of core) for bigger CSV and Parquet files,
-            Spark for a Spark DataFrame. On DuckDB and Spark, counts and close
+            512 MiB as CSV, DuckDB (out of core) for bigger CSV and Parquet
+            files (:func:`calibrate.engine_fit.choose_engine`), Spark for a
+            Spark DataFrame. On DuckDB and Spark, counts and close
             rates use every lead and the row-level steps a stratified sample
             of ``sample_size`` leads; the holdout is a hash of each row's
-            content. Derived signals (activity logs, account lists) need
-            ``engine="pandas"``.
+            content. Derived signals (e-mail, title, activity logs, account
+            lists) need ``engine="pandas"``.
         spark : SparkSession, optional
             The session for ``engine="spark"`` (a path or a Spark DataFrame).
 
@@ -628,6 +629,8 @@ class Calibrator:
                                                  placeholders=self.placeholders, holdout=self.holdout,
                                                  seed=self.random_state, sample_size=self.sample_size)
         self.signals_, self.derived_, self.activity_log_, self.junk_rows_ = None, None, None, 0
+        if self.signals:
+            self._warn_signals_not_derived(drawn.train)
         self.outcome_ = drawn.outcome
         self.n_rows_ = drawn.rows
         self.target_ = target
@@ -676,6 +679,19 @@ class Calibrator:
             self._backtest(drawn.test, drawn.test_y)
             self.config_ = ScoringConfig(self._document())
         return self
+
+    def _warn_signals_not_derived(self, rows: pd.DataFrame) -> None:
+        """Warn when an engine fit meets e-mail or job-title columns: their signals are derived in memory only."""
+        from calibrate.signals.detect import detect_signal_columns
+
+        found = detect_signal_columns(rows, placeholders=self.placeholders)
+        columns = [*found.email, *found.title]
+        if columns:
+            warnings.warn(f"column(s) {columns} hold e-mail addresses or job titles; their derived signals "
+                          "(email.domain_type, title.role, title.seniority) are computed with every lead in memory, "
+                          "so on this engine the columns are fitted as they are. Fit with engine='pandas' (CLI "
+                          "--engine pandas) to score the signals, or signals=False (CLI --no-signals) for no signals",
+                          DataQualityWarning, stacklevel=4)
 
     def _derive(self, frame: pd.DataFrame, *, id_column: str | None, activities: Any, account_column: str | None,
                 target_accounts: Any, account_status: Any, as_of: str | None,

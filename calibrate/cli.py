@@ -170,7 +170,7 @@ def fit(
     no_signals: Annotated[bool, typer.Option("--no-signals", help="Do not recognise e-mail, job-title, name and company columns by content to derive signals.")] = False,
     drop_junk: Annotated[bool, typer.Option("--drop-junk", help="Set junk leads (form junk, disposable or invalid e-mail) aside before calibration.")] = False,
     no_decay: Annotated[bool, typer.Option("--no-decay", help="Do not estimate the engagement half-life from the activity log.")] = False,
-    engine: Annotated[str, typer.Option(help="Where the pass over the rows runs: auto (pandas; DuckDB for CSV/Parquet files of 512 MiB or more), pandas, duckdb (out of core) or spark (a local Spark session).")] = "auto",
+    engine: Annotated[str, typer.Option(help="Where the pass over the rows runs: auto (pandas; DuckDB for CSV files of 512 MiB or more and Parquet files as big as CSV), pandas, duckdb (out of core) or spark (a local Spark session).")] = "auto",
     sample_size: Annotated[int, typer.Option(help="On duckdb/spark: training leads sampled for the row-level steps (counts use every lead).")] = 250_000,
     quiet: Quiet = False,
 ) -> None:

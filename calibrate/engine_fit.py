@@ -63,11 +63,14 @@ from calibrate.engines import ENGINES, _duckdb_relation, spark_frame
 from calibrate.errors import DataError, DataQualityWarning
 from calibrate.target import Outcome, resolve_target
 
-__all__ = ["AUTO_DUCKDB_BYTES", "DEFAULT_SAMPLE_SIZE", "EXACT_DISTINCT_VALUES", "EngineSample", "EngineTable",
+__all__ = ["AUTO_DUCKDB_BYTES", "CSV_BYTES_PER_CELL", "DEFAULT_SAMPLE_SIZE", "EXACT_DISTINCT_VALUES", "EngineSample", "EngineTable",
            "binned_on_engine", "choose_engine", "draw_engine_sample", "engine_notes", "refine_specs"]
 
-#: Files at least this big are fitted on DuckDB unless an engine is named.
+#: Files at least this big are fitted on DuckDB unless an engine is named (a Parquet file: as CSV text).
 AUTO_DUCKDB_BYTES = 512 * 2**20
+#: Bytes a cell of a lead table takes as CSV text, about (7.0 on the scale benchmark's table, 6.8 on X
+#: Education's export): a Parquet file is compressed, so its size in memory is judged by its cells.
+CSV_BYTES_PER_CELL = 7
 #: Training leads fetched into memory for the row-level steps.
 DEFAULT_SAMPLE_SIZE = 250_000
 _BUCKETS = 1_000_000
@@ -83,8 +86,10 @@ def _is_spark_frame(data: Any) -> bool:
 def choose_engine(data: Any, engine: str | None = None) -> tuple[str, str]:
     """The engine a fit runs on, and why.
 
-    A Spark DataFrame runs on Spark; a CSV or Parquet file of at least
-    :data:`AUTO_DUCKDB_BYTES` on DuckDB; anything else in memory (pandas).
+    A Spark DataFrame runs on Spark; a CSV file of at least
+    :data:`AUTO_DUCKDB_BYTES`, or a Parquet file whose rows x columns would
+    take that much as CSV (:data:`CSV_BYTES_PER_CELL` bytes a cell, from
+    the file's footer), on DuckDB; anything else in memory (pandas).
 
     Examples
     --------
@@ -102,12 +107,27 @@ def choose_engine(data: Any, engine: str | None = None) -> tuple[str, str]:
         return "spark", "a Spark DataFrame"
     if isinstance(data, (str, os.PathLike)):
         path = Path(data)
-        if path.suffix.lower() in (".csv", ".txt", ".tsv", ".parquet", ".pq") and path.is_file() \
-                and path.stat().st_size >= AUTO_DUCKDB_BYTES:
-            return "duckdb", (f"a {path.stat().st_size / 2**30:.1f} GiB file (at least "
-                              f"{AUTO_DUCKDB_BYTES / 2**20:.0f} MiB), read out of core")
+        if path.suffix.lower() in (".csv", ".txt", ".tsv", ".parquet", ".pq") and path.is_file():
+            size, what = _text_size(path)
+            if size >= AUTO_DUCKDB_BYTES:
+                return "duckdb", f"{what} (at least {AUTO_DUCKDB_BYTES / 2**20:.0f} MiB), read out of core"
         return "pandas", "a file small enough to read into memory"
     return "pandas", "a DataFrame in memory"
+
+
+def _text_size(path: Path) -> tuple[int, str]:
+    """A file's size as CSV text, and how it was judged (a Parquet file by the cells its footer counts)."""
+    if path.suffix.lower() in (".parquet", ".pq"):
+        import pyarrow.parquet as pq
+
+        try:
+            metadata = pq.ParquetFile(path).metadata
+        except (OSError, ValueError):  # not a Parquet file after all: reading it says why
+            return path.stat().st_size, f"a {path.stat().st_size / 2**30:.1f} GiB file"
+        size = metadata.num_rows * metadata.num_columns * CSV_BYTES_PER_CELL
+        return size, (f"a Parquet file of {metadata.num_rows:,} rows x {metadata.num_columns} columns, about "
+                      f"{size / 2**30:.1f} GiB as CSV")
+    return path.stat().st_size, f"a {path.stat().st_size / 2**30:.1f} GiB file"
 
 
 class EngineTable:

@@ -200,6 +200,39 @@ def test_auto_engine_picks_duckdb_for_big_files(tmp_path: Path, monkeypatch: pyt
         choose_engine(path, "polars")
 
 
+def test_auto_engine_judges_a_parquet_file_by_its_cells_as_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Parquet compresses: the 10M-row benchmark table is 0.24 GB on disk and 11 GiB in pandas, so its footer's
+    # rows x columns decide, at CSV_BYTES_PER_CELL bytes a cell (the bytes the same table takes as CSV).
+    path = tmp_path / "leads.parquet"
+    frame = pd.DataFrame({"a": ["x", "y"] * 500, "b": range(1000), "won": [0, 1] * 500})
+    frame.to_parquet(path, index=False)
+    as_csv = 1000 * 3 * engine_fit.CSV_BYTES_PER_CELL
+    assert path.stat().st_size < as_csv / 2
+    monkeypatch.setattr(engine_fit, "AUTO_DUCKDB_BYTES", as_csv + 1)
+    assert choose_engine(path)[0] == "pandas"
+    monkeypatch.setattr(engine_fit, "AUTO_DUCKDB_BYTES", as_csv)
+    chosen, why = choose_engine(path)
+    assert chosen == "duckdb"
+    assert "1,000 rows x 3 columns" in why
+    # The shipped sample, a real lead table: about the assumed bytes a cell as CSV.
+    assert abs(Path(SAMPLE).stat().st_size / pd.read_csv(SAMPLE).size - engine_fit.CSV_BYTES_PER_CELL) < 2
+    broken = tmp_path / "broken.parquet"
+    broken.write_text("a,won\nx,1\n")  # not Parquet: judged by its size, and the read says what is wrong
+    monkeypatch.setattr(engine_fit, "AUTO_DUCKDB_BYTES", 10)
+    assert choose_engine(broken)[0] == "duckdb"
+
+
+def test_an_engine_fit_warns_of_email_and_title_columns_it_fits_as_they_are() -> None:
+    with pytest.warns(DataQualityWarning, match=r"\['email', 'job_title'\] hold e-mail addresses or job titles"):
+        cal = Calibrator(created_at=None).fit(SAMPLE, engine="duckdb", **OUTCOME)
+    assert cal.signals_ is None
+    assert "job_title" in [s.name for s in cal.specs_]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        Calibrator(signals=False, created_at=None).fit(SAMPLE, engine="duckdb", **OUTCOME)
+    assert not [w for w in caught if "job titles" in str(w.message)]
+
+
 def test_signals_that_need_rows_and_duplicate_ids_are_refused_on_an_engine(tmp_path: Path) -> None:
     path = tmp_path / "leads.csv"
     pd.DataFrame({"lead": ["a", "b", "b", "c"] * 30, "won": [1, 0] * 60}).to_csv(path, index=False)
