@@ -39,6 +39,7 @@ from calibrate.cleaning import (
     normalize_value,
 )
 from calibrate.errors import DataError, DataQualityWarning
+from calibrate.parallel import map_columns
 
 __all__ = [
     "OTHER",
@@ -602,18 +603,26 @@ def infer_attributes(
     if last_column is None:
         last_column = frame.columns[-1] if len(frame.columns) else None
 
+    # Columns left out before their values are read; the others are factorised (on threads: one pure
+    # function per column) before the loop below decides on each, in column order.
+    reasons: dict[object, str] = {}
     for column in frame.columns:
         if column in decided:
-            excluded.append(LeftOut(column, decided[column]))
+            reasons[column] = decided[column]
+        elif pd.api.types.is_datetime64_any_dtype(frame[column].dtype):
+            reasons[column] = _DATE_REASON
+        elif _is_text_key_column(frame[column], n_rows):
+            reasons[column] = f"identifier-like: every value is unique ({n_rows} rows)"
+    read = [column for column in frame.columns if column not in reasons]
+    factorized_of = dict(zip(read, map_columns(lambda series: factorize_keys(series, placeholders),
+                                               [frame[column] for column in read], rows=n_rows), strict=True))
+
+    for column in frame.columns:
+        if column in reasons:
+            excluded.append(LeftOut(column, reasons[column]))
             continue
         series = frame[column]
-        if pd.api.types.is_datetime64_any_dtype(series.dtype):
-            excluded.append(LeftOut(column, _DATE_REASON))
-            continue
-        if _is_text_key_column(series, n_rows):
-            excluded.append(LeftOut(column, f"identifier-like: every value is unique ({n_rows} rows)"))
-            continue
-        factorized = factorize_keys(series, placeholders)
+        factorized = factorized_of[column]
         present = factorized.codes >= 0
         n_present = int(present.sum())
         if factorized.placeholder_rows:

@@ -25,13 +25,16 @@ import numpy as np
 import pandas as pd
 
 from calibrate.attributes import AttributeSpec
+from calibrate.parallel import map_columns
 
 __all__ = ["count_levels", "encode_all"]
 
 
 def encode_all(frame: pd.DataFrame, specs: Sequence[AttributeSpec]) -> dict[str, np.ndarray]:
-    """Level codes of every attribute, keyed by attribute name."""
-    return {spec.name: spec.encode(frame[spec.name]) for spec in specs}
+    """Level codes of every attribute, keyed by attribute name (the columns encoded on threads when long)."""
+    columns = [(spec, frame[spec.name]) for spec in specs]
+    codes = map_columns(lambda item: item[0].encode(item[1]), columns, rows=len(frame))
+    return {spec.name: code for spec, code in zip(specs, codes, strict=True)}
 
 
 def count_levels(

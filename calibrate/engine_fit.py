@@ -61,6 +61,7 @@ from calibrate.attributes import (
 from calibrate.cleaning import DEFAULT_PLACEHOLDERS, factorize_keys
 from calibrate.engines import ENGINES, _duckdb_relation, spark_frame
 from calibrate.errors import DataError, DataQualityWarning
+from calibrate.parallel import map_columns
 from calibrate.target import Outcome, resolve_target
 
 __all__ = ["AUTO_DUCKDB_BYTES", "CSV_BYTES_PER_CELL", "DEFAULT_SAMPLE_SIZE", "EXACT_DISTINCT_VALUES", "EngineSample", "EngineTable",
@@ -360,10 +361,11 @@ def _frame_of(table: EngineTable, fetched: Any, among: np.ndarray, chosen: np.nd
     # to .df() and str to Arrow: it goes the DuckDB way.
     text_dtype = table._con.sql("SELECT 'text' AS probe").df()["probe"].dtype
     texts = [i for i, kind in enumerate(kinds) if kind == "VARCHAR" and text_dtype != object and has_values(i)]
-    kept = data.select(texts).take(positions)
     columns: dict[int, pd.Series] = {}
-    for j, i in enumerate(texts):
-        text = kept.column(j).combine_chunks().to_pandas()
+    # Arrow gathers and converts each column without the interpreter lock: the columns go on threads.
+    gathered = map_columns(lambda i: data.column(i).take(positions).combine_chunks().to_pandas(), texts,
+                           rows=len(positions))
+    for i, text in zip(texts, gathered, strict=True):
         if text.dtype == text_dtype:
             columns[i] = text
     rest = [i for i in range(n_columns) if i not in columns]

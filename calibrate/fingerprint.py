@@ -78,7 +78,9 @@ def column_hashes(frame: pd.DataFrame) -> list[np.ndarray]:
     >>> bool(hashes[0] == hashes[2]), bool(hashes[0] == hashes[1])
     (True, False)
     """
-    return [_column_hash(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    from calibrate.parallel import map_columns
+
+    return map_columns(_column_hash, [frame.iloc[:, i] for i in range(frame.shape[1])], rows=len(frame))
 
 
 def combine_hashes(hashes: Sequence[np.ndarray], length: int) -> np.ndarray:

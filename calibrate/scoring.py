@@ -21,7 +21,6 @@ np.True_
 
 from __future__ import annotations
 
-import os
 import threading
 import warnings
 from collections.abc import Callable
@@ -32,6 +31,7 @@ import pandas as pd
 
 from calibrate.activity import ActivityLog
 from calibrate.errors import DataError, UnseenLevelWarning
+from calibrate.parallel import MAX_THREADS, THREADED_ROWS, available_cpus
 from calibrate.target import suggest_columns
 
 if TYPE_CHECKING:
@@ -41,10 +41,9 @@ if TYPE_CHECKING:
 
 __all__ = ["assign_bands", "score_leads"]
 
-#: Below this many rows the attributes are scored one after the other; above, on up to _MAX_THREADS threads
+#: Below this many rows the attributes are scored one after the other; above, on up to MAX_THREADS threads
 #: (Arrow's dictionary encoding and numpy's takes and sums release the GIL).
-_THREADED_ROWS = 200_000
-_MAX_THREADS = 4
+_THREADED_ROWS = THREADED_ROWS
 #: Whole-number results (scores) spanning at most this many values are looked up per value of their range.
 _RANGE_LIMIT = 1 << 20
 _GROUPS = ("fit", "engagement")
@@ -73,11 +72,7 @@ def _copy_on_write() -> bool:
 def _n_threads(n_rows: int, n_attributes: int) -> int:
     if n_rows < _THREADED_ROWS or n_attributes < 2:
         return 1
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cpus = os.cpu_count() or 1
-    return max(1, min(cpus, _MAX_THREADS, n_attributes))
+    return max(1, min(available_cpus(), MAX_THREADS, n_attributes))
 
 
 def _take_narrow(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
@@ -292,7 +287,12 @@ def score_leads(config: ScoringConfig, data: pd.DataFrame, *, activities: Activi
     later: Callable[[], DerivedSignals] | None = None
     if recipe is not None:
         from calibrate.activity import read_activities
-        from calibrate.derive import DerivedSignals, _text_signals_only, derive_signals, junk_mask
+        from calibrate.derive import (
+            DerivedSignals,
+            _text_signals_only,
+            derive_signals,
+            junk_mask,
+        )
 
         if derived is not None:
             signals = DerivedSignals(derived[list(recipe.outputs)], junk_mask(derived, recipe), [])

@@ -1,0 +1,83 @@
+"""Work that is one pure function per column, on the machine's cores.
+
+Arrow's, numpy's and pandas' kernels (hashing, factorising, gathering) let go
+of the interpreter lock, so a function of one column each runs on threads
+nearly twice as fast on two cores. Results come back in the order of the
+columns, each exactly what a loop would give: the work per column does not
+depend on the others, whichever thread does it.
+
+Examples
+--------
+>>> map_columns(len, [[1, 2], [3]], rows=2)
+[2, 1]
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+__all__ = ["MAX_THREADS", "THREADED_ROWS", "available_cpus", "map_columns", "n_threads"]
+
+#: Below this many rows a column's work is too short for threads to pay: the columns go one after the other.
+THREADED_ROWS = 200_000
+#: Threads at the most, whatever the machine.
+MAX_THREADS = 4
+
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity where the system tells it).
+
+    Examples
+    --------
+    >>> available_cpus() >= 1
+    True
+    """
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def n_threads(rows: int, tasks: int) -> int:
+    """Threads for ``tasks`` pieces of work over ``rows`` rows each: 1 below :data:`THREADED_ROWS`.
+
+    Examples
+    --------
+    >>> n_threads(1_000, 30)
+    1
+    """
+    if rows < THREADED_ROWS or tasks < 2:
+        return 1
+    return max(1, min(available_cpus(), MAX_THREADS, tasks))
+
+
+def map_columns(function: Callable[[_Item], _Result], items: Sequence[_Item], *, rows: int) -> list[_Result]:
+    """``[function(item) for item in items]``, on threads when the columns are long.
+
+    Parameters
+    ----------
+    function : callable
+        A pure function of one item (one column's data): it must not change
+        shared state, as the items run at once.
+    items : sequence
+        The columns (taken out of their frame by the caller, in its thread).
+    rows : int
+        Rows per column, which decides whether threads pay.
+
+    Returns
+    -------
+    list
+        The results in the order of ``items``. The first item (in that
+        order) that raises has its error raised, as in the loop.
+    """
+    threads = n_threads(rows, len(items))
+    if threads == 1:
+        return [function(item) for item in items]
+    with ThreadPoolExecutor(threads, thread_name_prefix="calibrate-column") as pool:
+        return list(pool.map(function, items))

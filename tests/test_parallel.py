@@ -1,0 +1,73 @@
+"""Column work on threads gives what the loop gives (calibrate.parallel)."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from calibrate import parallel
+from calibrate.counting import encode_all
+from calibrate.datasets import make_leads
+from calibrate.fingerprint import _column_hash, column_hashes
+
+
+def test_threads_are_used_only_for_long_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 8)
+    assert parallel.n_threads(parallel.THREADED_ROWS - 1, 30) == 1
+    assert parallel.n_threads(parallel.THREADED_ROWS, 1) == 1
+    assert parallel.n_threads(parallel.THREADED_ROWS, 30) == parallel.MAX_THREADS
+    assert parallel.n_threads(parallel.THREADED_ROWS, 3) == 3
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+    assert parallel.n_threads(10**7, 30) == 2
+
+
+def test_map_columns_keeps_the_order_and_runs_on_several_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+    names: set[str] = set()
+    barrier = threading.Barrier(2, timeout=10)
+
+    def work(item: int) -> int:
+        names.add(threading.current_thread().name)
+        if item < 2:
+            barrier.wait()  # the first two items run at once, or this times out
+        return item * item
+
+    assert parallel.map_columns(work, list(range(10)), rows=parallel.THREADED_ROWS) == [i * i for i in range(10)]
+    assert len(names) == 2 and all(name.startswith("calibrate-column") for name in names)
+
+
+def test_map_columns_raises_the_first_error_in_column_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+
+    def work(item: int) -> int:
+        if item in (3, 6):
+            raise ValueError(f"column {item}")
+        return item
+
+    for rows in (10, parallel.THREADED_ROWS):
+        with pytest.raises(ValueError, match="column 3"):
+            parallel.map_columns(work, list(range(8)), rows=rows)
+
+
+def test_hashes_and_codes_on_threads_equal_the_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Reference: the per-column functions called one after the other in this thread.
+    from calibrate.attributes import infer_attributes
+
+    frame = make_leads(3_000, seed=5)
+    frame["amount"] = np.random.default_rng(0).lognormal(5, 2, len(frame))
+    specs, _, _ = infer_attributes(frame.drop(columns=["converted"], errors="ignore"))
+    loop_hashes = [_column_hash(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    loop_codes = {spec.name: spec.encode(frame[spec.name]) for spec in specs}
+    monkeypatch.setattr(parallel, "THREADED_ROWS", 1)
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+    assert parallel.n_threads(len(frame), frame.shape[1]) == 2
+    for threaded, loop in zip(column_hashes(frame), loop_hashes, strict=True):
+        np.testing.assert_array_equal(threaded, loop)
+    threaded_codes = encode_all(frame, specs)
+    assert list(threaded_codes) == list(loop_codes)
+    for name, codes in loop_codes.items():
+        np.testing.assert_array_equal(threaded_codes[name], codes)
+    threaded_specs, _, _ = infer_attributes(frame.drop(columns=["converted"], errors="ignore"))
+    assert [(s.name, s.level_labels) for s in threaded_specs] == [(s.name, s.level_labels) for s in specs]
