@@ -224,7 +224,10 @@ def fit(
                                "compare on the lead table alone, then fit the chosen method with them")
             table = cal.compare(frame, target, **options)
         else:
-            cal.fit(frame, target, **options, **signal_options, engine=chosen, spark=spark_session)
+            # On an engine the file goes as it is, with the engine as given: fit chooses the same one again and
+            # says why (a file of that size, or the user's choice); in memory the frame read here goes.
+            cal.fit(frame, target, **options, **signal_options, engine=chosen if chosen == "pandas" else engine,
+                    spark=spark_session)
     if method == "compare":
         text = format_comparison(table)
         if summary is not None:

@@ -254,3 +254,14 @@ def test_cli_fit_on_duckdb_writes_the_config(tmp_path: Path, sample_parquet: Pat
     assert main(["fit", str(sample_parquet), "--target", "stage", "--engine", "duckdb", "--sep", ";"]) != 0
     assert "error: --sep work(s) with --engine pandas only" in capsys.readouterr().err
 
+
+
+def test_cli_auto_engine_says_why_it_chose_duckdb(tmp_path: Path, sample_parquet: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(engine_fit, "AUTO_DUCKDB_BYTES", 1000)
+    code = main(["fit", str(sample_parquet), "--target", "stage", "--positive", "Closed Won", "--exclude-outcome",
+                 "Open", "--no-signals", "--output", str(tmp_path / "config.yaml")])
+    printed = capsys.readouterr()
+    assert code == 0, printed.err
+    assert "Engine: duckdb (a Parquet file of 20,000 rows x" in printed.out
+    assert "chosen by the user" not in printed.out
