@@ -39,7 +39,7 @@ from calibrate.cleaning import (
     normalize_value,
 )
 from calibrate.errors import DataError, DataQualityWarning
-from calibrate.parallel import map_columns
+from calibrate.parallel import map_columns, n_threads
 
 __all__ = [
     "OTHER",
@@ -603,8 +603,8 @@ def infer_attributes(
     if last_column is None:
         last_column = frame.columns[-1] if len(frame.columns) else None
 
-    # Columns left out before their values are read; the others are factorised (on threads: one pure
-    # function per column) before the loop below decides on each, in column order.
+    # Columns left out before their values are read; the others are factorised a few at a time on threads
+    # (one pure function per column; a batch's codes at most are held at once) as the loop reaches them.
     reasons: dict[object, str] = {}
     for column in frame.columns:
         if column in decided:
@@ -614,15 +614,17 @@ def infer_attributes(
         elif _is_text_key_column(frame[column], n_rows):
             reasons[column] = f"identifier-like: every value is unique ({n_rows} rows)"
     read = [column for column in frame.columns if column not in reasons]
-    factorized_of = dict(zip(read, map_columns(lambda series: factorize_keys(series, placeholders),
-                                               [frame[column] for column in read], rows=n_rows), strict=True))
+    batch = 2 * n_threads(n_rows, len(read))
+    factorized_in_order = (factorized for start in range(0, len(read), batch) for factorized in map_columns(
+        lambda series: factorize_keys(series, placeholders), [frame[c] for c in read[start:start + batch]],
+        rows=n_rows))
 
     for column in frame.columns:
         if column in reasons:
             excluded.append(LeftOut(column, reasons[column]))
             continue
         series = frame[column]
-        factorized = factorized_of[column]
+        factorized = next(factorized_in_order)
         present = factorized.codes >= 0
         n_present = int(present.sum())
         if factorized.placeholder_rows:

@@ -64,8 +64,8 @@ from calibrate.errors import DataError, DataQualityWarning
 from calibrate.parallel import map_columns
 from calibrate.target import Outcome, resolve_target
 
-__all__ = ["AUTO_DUCKDB_BYTES", "CSV_BYTES_PER_CELL", "DEFAULT_SAMPLE_SIZE", "EXACT_DISTINCT_VALUES", "EngineSample", "EngineTable",
-           "binned_on_engine", "choose_engine", "draw_engine_sample", "engine_notes", "refine_specs"]
+__all__ = ["AUTO_DUCKDB_BYTES", "CSV_BYTES_PER_CELL", "DEFAULT_SAMPLE_SIZE", "EXACT_DISTINCT_VALUES", "EngineSample",
+           "EngineTable", "binned_on_engine", "choose_engine", "draw_engine_sample", "engine_notes", "refine_specs"]
 
 #: Files at least this big are fitted on DuckDB unless an engine is named (a Parquet file: as CSV text).
 AUTO_DUCKDB_BYTES = 512 * 2**20
