@@ -490,8 +490,10 @@ class Calibrator:
             Where the pass over the rows runs (see :mod:`calibrate.engine_fit`).
             Default (``None``/``"auto"``): pandas for DataFrames and files under
             512 MiB as CSV, DuckDB (out of core) for bigger CSV and Parquet
-            files (:func:`calibrate.engine_fit.choose_engine`), Spark for a
-            Spark DataFrame. On DuckDB and Spark, counts and close
+            files unless activities, account lists or ``duplicate_ids``
+            first/last need every lead in memory
+            (:func:`calibrate.engine_fit.choose_engine`), Spark for a Spark
+            DataFrame. On DuckDB and Spark, counts and close
             rates use every lead and the row-level steps a stratified sample
             of ``sample_size`` leads; the holdout is a hash of each row's
             content. Derived signals (e-mail, title, activity logs, account
@@ -505,7 +507,9 @@ class Calibrator:
             ``self``, fitted.
         """
         self._check_parameters()
-        chosen, why = choose_engine(data, engine)
+        in_memory = {"activities": activities, "target_accounts": target_accounts, "account_status": account_status,
+                     f"duplicate_ids={duplicate_ids!r}": None if duplicate_ids == "refuse" else duplicate_ids}
+        chosen, why = choose_engine(data, engine, in_memory_for=[k for k, v in in_memory.items() if v is not None])
         if chosen != "pandas":
             refused = {"activities": activities, "target_accounts": target_accounts, "account_status": account_status}
             given = [name for name, value in refused.items() if value is not None]

@@ -170,7 +170,7 @@ def fit(
     no_signals: Annotated[bool, typer.Option("--no-signals", help="Do not recognise e-mail, job-title, name and company columns by content to derive signals.")] = False,
     drop_junk: Annotated[bool, typer.Option("--drop-junk", help="Set junk leads (form junk, disposable or invalid e-mail) aside before calibration.")] = False,
     no_decay: Annotated[bool, typer.Option("--no-decay", help="Do not estimate the engagement half-life from the activity log.")] = False,
-    engine: Annotated[str, typer.Option(help="Where the pass over the rows runs: auto (pandas; DuckDB for CSV files of 512 MiB or more and Parquet files as big as CSV), pandas, duckdb (out of core) or spark (a local Spark session).")] = "auto",
+    engine: Annotated[str, typer.Option(help="Where the pass over the rows runs: auto (pandas; DuckDB for CSV files of 512 MiB or more and Parquet files as big as CSV, unless an option needs the leads in memory), pandas, duckdb (out of core) or spark (a local Spark session).")] = "auto",
     sample_size: Annotated[int, typer.Option(help="On duckdb/spark: training leads sampled for the row-level steps (counts use every lead).")] = 250_000,
     quiet: Quiet = False,
 ) -> None:
@@ -187,7 +187,11 @@ def fit(
         raise _Failure("--duplicate-ids needs --id-column COL (the lead id column whose duplicates to resolve)")
     from calibrate.engine_fit import choose_engine
 
-    chosen, _ = choose_engine(data, engine)
+    in_memory_for = [flag for flag, value in (
+        ("--sep", sep), ("--encoding", encoding), ("--sheet", sheet), ("--method compare", method == "compare"),
+        ("--activities", activities), ("--target-accounts", target_accounts), ("--account-status", account_status),
+        ("--duplicate-ids " + duplicate_ids, duplicate_ids != "refuse")) if value]
+    chosen, _ = choose_engine(data, engine, in_memory_for=in_memory_for)
     if chosen != "pandas":
         given = [flag for flag, value in (("--sep", sep), ("--encoding", encoding), ("--sheet", sheet),
                                           ("--method compare", method == "compare")) if value]

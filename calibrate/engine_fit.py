@@ -84,13 +84,16 @@ def _is_spark_frame(data: Any) -> bool:
     return type(data).__module__.startswith("pyspark.") and hasattr(data, "createOrReplaceTempView")
 
 
-def choose_engine(data: Any, engine: str | None = None) -> tuple[str, str]:
+def choose_engine(data: Any, engine: str | None = None, *, in_memory_for: Sequence[str] = ()) -> tuple[str, str]:
     """The engine a fit runs on, and why.
 
     A Spark DataFrame runs on Spark; a CSV file of at least
     :data:`AUTO_DUCKDB_BYTES`, or a Parquet file whose rows x columns would
     take that much as CSV (:data:`CSV_BYTES_PER_CELL` bytes a cell, from
-    the file's footer), on DuckDB; anything else in memory (pandas).
+    the file's footer), on DuckDB, unless ``in_memory_for`` names options
+    that need every lead in memory (activity logs, CSV reading options): then
+    such a file, like anything else, is read into memory (pandas). An engine
+    named by the user is kept as it is.
 
     Examples
     --------
@@ -111,6 +114,9 @@ def choose_engine(data: Any, engine: str | None = None) -> tuple[str, str]:
         if path.suffix.lower() in (".csv", ".txt", ".tsv", ".parquet", ".pq") and path.is_file():
             size, what = _text_size(path)
             if size >= AUTO_DUCKDB_BYTES:
+                if in_memory_for:
+                    return "pandas", (f"{what}, read into memory all the same: {', '.join(in_memory_for)} "
+                                      "need(s) every lead in memory")
                 return "duckdb", f"{what} (at least {AUTO_DUCKDB_BYTES / 2**20:.0f} MiB), read out of core"
         return "pandas", "a file small enough to read into memory"
     return "pandas", "a DataFrame in memory"

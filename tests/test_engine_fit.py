@@ -265,3 +265,28 @@ def test_cli_auto_engine_says_why_it_chose_duckdb(tmp_path: Path, sample_parquet
     assert code == 0, printed.err
     assert "Engine: duckdb (a Parquet file of 20,000 rows x" in printed.out
     assert "chosen by the user" not in printed.out
+
+
+def test_auto_engine_reads_a_big_file_into_memory_when_the_options_need_it(
+        tmp_path: Path, sample_parquet: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(engine_fit, "AUTO_DUCKDB_BYTES", 1000)
+    assert choose_engine(sample_parquet)[0] == "duckdb"
+    chosen, why = choose_engine(sample_parquet, in_memory_for=["activities"])
+    assert chosen == "pandas" and "activities need(s) every lead in memory" in why
+    assert choose_engine(sample_parquet, "duckdb", in_memory_for=["activities"])[0] == "duckdb"  # the user's choice
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cal = Calibrator(signals=False, created_at=None).fit(sample_parquet, id_column="lead_id",
+                                                              duplicate_ids="first", **OUTCOME)
+    assert cal.engine_["name"] == "pandas" and "duplicate_ids='first'" in cal.engine_["reason"]
+    csv = tmp_path / "leads.csv"
+    pd.read_parquet(sample_parquet).to_csv(csv, sep=";", index=False)
+    # --sep is a pandas reading option: auto reads the file into memory instead of refusing the option.
+    code = main(["fit", str(csv), "--sep", ";", "--target", "stage", "--positive", "Closed Won", "--exclude-outcome",
+                 "Open", "--no-signals", "--output", str(tmp_path / "config.yaml")])
+    printed = capsys.readouterr()
+    assert code == 0, printed.err
+    assert "Engine: duckdb" not in printed.out
+    assert main(["fit", str(csv), "--engine", "duckdb", "--sep", ";", "--target", "stage"]) != 0
+    assert "error: --sep work(s) with --engine pandas only" in capsys.readouterr().err
