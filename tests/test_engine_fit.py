@@ -201,7 +201,7 @@ def test_auto_engine_picks_duckdb_for_big_files(tmp_path: Path, monkeypatch: pyt
 
 
 def test_auto_engine_judges_a_parquet_file_by_its_cells_as_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Parquet compresses: the 10M-row benchmark table is 0.24 GB on disk and 11 GiB in pandas, so its footer's
+    # Parquet compresses: the 10M-row benchmark table is 0.24 GB on disk and 11-14 GiB in pandas, so its footer's
     # rows x columns decide, at CSV_BYTES_PER_CELL bytes a cell (the bytes the same table takes as CSV).
     path = tmp_path / "leads.parquet"
     frame = pd.DataFrame({"a": ["x", "y"] * 500, "b": range(1000), "won": [0, 1] * 500})
