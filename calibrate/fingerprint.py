@@ -23,16 +23,14 @@ import pandas as pd
 from pandas.core.util.hashing import combine_hash_arrays
 from pandas.util import hash_pandas_object
 
+from calibrate.cleaning import _is_arrow_string
+
 __all__ = ["column_hashes", "combine_hashes", "data_fingerprint", "row_hashes"]
 
 
 def _is_text(values: pd.Series) -> bool:
-    if isinstance(values.dtype, pd.StringDtype):
+    if isinstance(values.dtype, pd.StringDtype) or _is_arrow_string(values.dtype):
         return True
-    if isinstance(values.dtype, pd.ArrowDtype):
-        import pyarrow as pa
-
-        return pa.types.is_string(values.dtype.pyarrow_dtype) or pa.types.is_large_string(values.dtype.pyarrow_dtype)
     return values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) == "string"
 
 
