@@ -79,7 +79,7 @@ from calibrate.grading import (
     make_bands,
     split_grades,
 )
-from calibrate.io import read_leads
+from calibrate.io import read_leads_coded
 from calibrate.progress import Steps, progress_wanted
 from calibrate.scoring import assign_bands, score_leads
 from calibrate.selection import cramers_v_matrix, detect_leakage, select_attributes
@@ -538,7 +538,7 @@ class Calibrator:
         """Fit with every lead in memory (pandas)."""
         self.engine_: dict[str, Any] = {"name": "pandas", "reason": why}
         steps.advance("reading")
-        frame = read_leads(data)
+        frame = read_leads_coded(data)
         if frame.empty:
             raise DataError("the data has no rows")
         if duplicate_ids not in ("refuse", "first", "last"):

