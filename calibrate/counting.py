@@ -63,11 +63,18 @@ def count_levels(
     """
     y = np.asarray(y, dtype=np.int64)
     codes = encode_all(frame, specs)
-    blocks = []
+    leads, customers, attributes, levels, kinds = [], [], [], [], []
     for spec in specs:
         labels = spec.level_labels
-        leads = np.bincount(codes[spec.name], minlength=len(labels))
-        customers = np.bincount(codes[spec.name], weights=y, minlength=len(labels)).astype(np.int64)
-        index = pd.MultiIndex.from_arrays([[spec.name] * len(labels), labels], names=["attribute", "level"])
-        blocks.append(pd.DataFrame({"leads": leads, "customers": customers, "level_kind": spec.level_kinds}, index=index))
-    return pd.concat(blocks), codes
+        # One count of (level, outcome) pairs: leads and customers of each level in one pass.
+        pairs = np.bincount(codes[spec.name] * 2 + y, minlength=2 * len(labels)).reshape(-1, 2)
+        leads.append(pairs.sum(axis=1))
+        customers.append(pairs[:, 1])
+        attributes.extend([spec.name] * len(labels))
+        levels.extend(labels)
+        kinds.extend(spec.level_kinds)
+    index = pd.MultiIndex.from_arrays([attributes, levels], names=["attribute", "level"])
+    table = pd.DataFrame({"leads": np.concatenate(leads) if leads else np.zeros(0, dtype=np.int64),
+                          "customers": np.concatenate(customers) if customers else np.zeros(0, dtype=np.int64),
+                          "level_kind": kinds}, index=index)
+    return table, codes

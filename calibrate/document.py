@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -68,35 +69,47 @@ def _rates(row: pd.Series | dict[str, Any], keys: tuple[str, ...]) -> dict[str, 
     return {k: _num(row[k]) for k in keys}
 
 
-def _evidence(cal: Calibrator, attribute: str, level: str) -> dict[str, Any]:
-    points = int(cal.points_.get((attribute, level), 0))
-    key = (attribute, level)
-    if key not in cal.stats_.index:
-        return {"points": points, "leads": 0, "customers": 0}
-    row = cal.stats_.loc[key]
-    evidence = {"points": points, "leads": int(row["leads"]), "customers": int(row["customers"]),
-                **_rates(row, ("close_rate", "ci_low", "ci_high"))}
-    if cal.points_result_.shrinkage.get("method") != "none":
-        evidence["shrunk_rate"] = _num(row["shrunk_rate"])
-    evidence.update(_rates(row, ("lift", "p_value", "q_value")))
+_EVIDENCE_COLUMNS = ("leads", "customers", "close_rate", "ci_low", "ci_high", "shrunk_rate", "lift", "p_value",
+                     "q_value")
+
+
+def _evidence_of(cal: Calibrator) -> Callable[[str, str], dict[str, Any]]:
+    """The evidence of each ``(attribute, level)``, read from ``stats_`` in one pass (a lookup per level is slow)."""
+    points = {key: int(value) for key, value in cal.points_.items()}
+    stats = cal.stats_[[c for c in _EVIDENCE_COLUMNS if c in cal.stats_.columns]]
+    rows = dict(zip(stats.index, stats.to_dict("records"), strict=True))
+    shrunk = cal.points_result_.shrinkage.get("method") != "none"
+
+    def evidence(attribute: str, level: str) -> dict[str, Any]:
+        key = (attribute, level)
+        row = rows.get(key)
+        if row is None:
+            return {"points": points.get(key, 0), "leads": 0, "customers": 0}
+        found = {"points": points.get(key, 0), "leads": int(row["leads"]), "customers": int(row["customers"]),
+                 **_rates(row, ("close_rate", "ci_low", "ci_high"))}
+        if shrunk:
+            found["shrunk_rate"] = _num(row["shrunk_rate"])
+        found.update(_rates(row, ("lift", "p_value", "q_value")))
+        return found
+
     return evidence
 
 
-def _attribute(cal: Calibrator, spec: AttributeSpec) -> dict[str, Any]:
+def _attribute(cal: Calibrator, spec: AttributeSpec, evidence: Callable[[str, str], dict[str, Any]]) -> dict[str, Any]:
     if isinstance(spec, NumericSpec):
         def edge(x: float | None) -> float | int | None:
             return int(x) if x is not None and spec.integer and float(x).is_integer() else _num(x)
 
-        bins = [{"lower": edge(lo), "upper": edge(hi), "label": label, **_evidence(cal, spec.name, label)}
+        bins = [{"lower": edge(lo), "upper": edge(hi), "label": label, **evidence(spec.name, label)}
                 for (lo, hi), label in zip(spec.bounds, spec.labels)]
         head: dict[str, Any] = {"name": spec.name, "kind": "numeric", "group": cal.groups_[spec.name],
                                 "integer": spec.integer, "bins": bins}
     else:
-        levels = [{"value": value, **_evidence(cal, spec.name, value)} for value in spec.levels]
+        levels = [{"value": value, **evidence(spec.name, value)} for value in spec.levels]
         head = {"name": spec.name, "kind": "categorical", "group": cal.groups_[spec.name], "levels": levels}
         if spec.other_values:
-            head["other"] = {"values": list(spec.other_values), **_evidence(cal, spec.name, OTHER)}
-    head["missing"] = _evidence(cal, spec.name, MISSING)
+            head["other"] = {"values": list(spec.other_values), **evidence(spec.name, OTHER)}
+    head["missing"] = evidence(spec.name, MISSING)
     head["unseen"] = {"points": 0}
     return head
 
@@ -206,6 +219,7 @@ def _decay(cal: Calibrator) -> dict[str, Any] | None:
 def build_document(cal: Calibrator) -> dict[str, Any]:
     """The config document (nested dicts and lists) of a fitted calibrator."""
     outcome, baseline = cal.outcome_, cal.baseline_
+    evidence = _evidence_of(cal)
     training: dict[str, Any] = {
         "rows": cal.n_rows_, "rows_excluded": outcome.excluded_rows, "rows_without_outcome": outcome.missing_rows,
         "leads": int(cal.train_leads_), "customers": int(cal.train_customers_), "baseline_rate": _num(baseline.rate),
@@ -240,7 +254,7 @@ def build_document(cal: Calibrator) -> dict[str, Any]:
         "scale": {"base_points": int(cal.base_points_), "threshold": int(cal.threshold), "threshold_rule": rule,
                   "total_cap": cal.total_cap, "band_style": "custom" if cal.bands is not None else cal.band_style,
                   "bands": cal.bands_},
-        "attributes": [_attribute(cal, spec) for spec in cal.specs_],
+        "attributes": [_attribute(cal, spec, evidence) for spec in cal.specs_],
         "left_out": [{"column": str(o.column), "reason": o.reason} for o in cal.left_out_],
         "calibration": _calibration(cal),
         "evaluation": _evaluation(cal),

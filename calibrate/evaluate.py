@@ -209,8 +209,17 @@ def _keyed_stratified_test(keys: np.ndarray, outcome: np.ndarray, test_size: flo
     test = np.zeros(len(keys), dtype=bool)
     for label in (0, 1):
         members = np.flatnonzero(outcome == label)
-        order = members[np.lexsort((members, mixed[members]))]
-        test[order[: math.ceil(test_size * len(members))]] = True
+        wanted = math.ceil(test_size * len(members))
+        if wanted == 0:
+            continue
+        # The first `wanted` members ordered by (key, row): a partition finds the cut key without a full sort;
+        # members sharing it (duplicate rows) are taken in row order, as the sort would.
+        member_keys = mixed[members]
+        cut = np.partition(member_keys, wanted - 1)[wanted - 1]
+        below = member_keys < cut
+        at_cut = np.flatnonzero(member_keys == cut)[: wanted - int(below.sum())]
+        test[members[below]] = True
+        test[members[at_cut]] = True
     return test
 
 

@@ -415,3 +415,24 @@ def test_keyed_stratified_split_ignores_row_order() -> None:
         assert test[y == label].sum() == np.ceil(0.25 * (y == label).sum())
     _, other_seed = holdout_split(2000, y, test_size=0.25, seed=4, row_keys=keys)
     assert (other_seed != test).any()
+
+
+def test_keyed_stratified_split_takes_the_smallest_keys_with_duplicates_in_row_order() -> None:
+    # Definition: per class, sort the leads by (seeded key, row) and take the first ceil(test_size * n);
+    # few distinct keys make many duplicate rows straddle the cut.
+    rng = np.random.default_rng(8)
+    for _ in range(200):
+        n = int(rng.integers(1, 400))
+        keys = rng.integers(0, int(rng.integers(1, 40)), n).astype(np.uint64)
+        y = rng.integers(0, 2, n)
+        test_size, seed = float(rng.uniform(0.0, 1.0)), int(rng.integers(0, 9))
+        test = evaluate_module._keyed_stratified_test(keys, y, test_size, seed)
+        with np.errstate(over="ignore"):
+            seeded = (keys ^ np.uint64(0x9E3779B97F4A7C15 * (seed + 1) % 2**64)) * np.uint64(0xBF58476D1CE4E5B9)
+            seeded ^= seeded >> np.uint64(31)
+        expected = np.zeros(n, dtype=bool)
+        for label in (0, 1):
+            members = np.flatnonzero(y == label)
+            ranked = members[np.lexsort((members, seeded[members]))]
+            expected[ranked[: math.ceil(test_size * len(members))]] = True
+        assert (test == expected).all()
