@@ -351,6 +351,10 @@ def nice_edges(values: np.ndarray, n_bins: int, *, integer: bool, weights: np.nd
     is_finite = np.isfinite(values)
     finite = values[is_finite]
     weights = None if weights is None else np.asarray(weights, dtype=np.int64)[is_finite]
+    if weights is not None:
+        # Sorted once here, the later sorts (distinct values, quantiles, the recursion's) meet ordered data.
+        order = np.argsort(finite, kind="stable")
+        finite, weights = finite[order], weights[order]
     distinct = np.unique(finite)
     if len(distinct) <= 1:
         return []
@@ -482,7 +486,8 @@ def _warn_mostly_numeric(column: object, series: pd.Series, unparseable: np.ndar
     )
 
 
-def _warn_odd_numbers(column: object, series: pd.Series, numbers: np.ndarray, is_integer: bool) -> None:
+def _warn_odd_numbers(column: object, series: pd.Series, numbers: np.ndarray, is_integer: bool, *,
+                      distinct: np.ndarray | None = None) -> None:
     """Warn about infinite values, and about a few negative values in a column of counts.
 
     Both are binned as the scorer bins them (infinities in the open-ended
@@ -499,6 +504,9 @@ def _warn_odd_numbers(column: object, series: pd.Series, numbers: np.ndarray, is
         The values as floats (NaN where missing).
     is_integer : bool
         Whether every finite value is a whole number.
+    distinct : numpy.ndarray, optional
+        Values covering ``numbers`` (NaN aside): rows are read only when these
+        hold an infinity or a negative number.
 
     Warns
     -----
@@ -507,8 +515,10 @@ def _warn_odd_numbers(column: object, series: pd.Series, numbers: np.ndarray, is
         5 % of them negative with one or two distinct negative values (a
         sentinel such as ``-1`` in a count).
     """
-    infinite = np.isinf(numbers)
-    if infinite.any():
+    if distinct is None:
+        distinct = numbers
+    infinite = np.isinf(numbers) if np.isinf(distinct).any() else None
+    if infinite is not None and infinite.any():
         examples = ", ".join(f"{value.strip()!r} at data row {row}" for value, row in _data_rows(series, infinite))
         warnings.warn(
             f"column {str(column)!r} holds {int(infinite.sum())} infinite value(s) ({examples}); they are binned in "
@@ -517,7 +527,7 @@ def _warn_odd_numbers(column: object, series: pd.Series, numbers: np.ndarray, is
             DataQualityWarning,
             stacklevel=3,
         )
-    if not is_integer:
+    if not is_integer or not (distinct < 0).any():
         return
     negative = np.isfinite(numbers) & (numbers < 0)
     n_negative = int(negative.sum())
@@ -647,9 +657,14 @@ def infer_attributes(
             if unparseable.any():
                 _warn_mostly_numeric(column, series, unparseable, n_present)
                 numbers = None
-        is_integer = numbers is not None and bool(np.all(np.mod(numbers[np.isfinite(numbers)], 1) == 0))
+        distinct = rows_per_number = finite_distinct = None
         if numbers is not None:
-            _warn_odd_numbers(column, series, numbers, is_integer)
+            # The distinct numbers with their rows: every later question about the numbers is asked of them.
+            distinct, rows_per_number = _distinct_numbers(numbers, factorized)
+            finite_distinct = distinct[np.isfinite(distinct)]
+        is_integer = finite_distinct is not None and bool(np.all(np.mod(finite_distinct, 1) == 0))
+        if distinct is not None:
+            _warn_odd_numbers(column, series, numbers, is_integer, distinct=distinct)
         # Unique text is a key (e-mail, UUID); unique whole numbers only when named like one: a
         # count such as seconds on site can be unique by chance in a small export.
         if n_keys == n_present and n_present >= 0.5 * n_rows and n_rows >= 20 and (
@@ -677,15 +692,14 @@ def infer_attributes(
                 how = "user-given edges"
             else:
                 # On the distinct numbers weighted by their rows: the same edges, without sorting every row.
-                distinct, rows_per_number = _distinct_numbers(numbers, factorized)
                 edges = merge_small_bins(distinct, nice_edges(distinct, n_bins, integer=is_integer,
                                                               weights=rows_per_number),
                                          min_support, weights=rows_per_number)
                 how = (f"quantile edges ({n_bins} bins asked, rounded to 2 significant figures, "
                        f"bins under {min_support} leads merged)")
-            finite = numbers[np.isfinite(numbers)]
             spec = NumericSpec(str(column), edges=edges, integer=is_integer,
-                               observed_min=float(finite.min()) if len(finite) else None, placeholders=placeholders)
+                               observed_min=float(finite_distinct.min()) if len(finite_distinct) else None,
+                               placeholders=placeholders)
             if len(edges) == 0 and n_present == n_rows:
                 excluded.append(LeftOut(column, f"numeric column with too little spread to bin into groups of "
                                                 f"{min_support} leads"))
