@@ -338,10 +338,11 @@ def _frame_of(table: EngineTable, fetched: Any, among: np.ndarray, chosen: np.nd
     """Fetched rows ``among[chosen]`` (in that order) as pandas, typed as ``.df()`` of rows ``among`` types them.
 
     A sample is typed as DuckDB's ``.df()`` of its side's fetch (``among``)
-    would type it: ``.df()`` types a column by the rows it converts (e.g.
-    integers with a missing value anywhere become ``Int64``), so each
-    column's type is decided on the side's rows and only the rows kept are
-    converted. Text goes through Arrow (no Python object per cell); other
+    would type it, text aside: ``.df()`` types a column by the rows it
+    converts (e.g. integers with a missing value anywhere become ``Int64``),
+    so each column's type is decided on the side's rows and only the rows
+    kept are converted. Text goes through Arrow (no Python object per cell)
+    as categoricals of the same values; other
     columns through DuckDB's own conversion of their Arrow columns, provided
     they read back as the same DuckDB types. When one does not (e.g. ENUM),
     the side is fetched again with ``.df()`` (``fallback_sql``) and its
@@ -362,18 +363,19 @@ def _frame_of(table: EngineTable, fetched: Any, among: np.ndarray, chosen: np.nd
             return column.null_count < len(data)
         return bool(pc.is_valid(column).to_numpy(zero_copy_only=False)[among].any())
 
-    # Text through Arrow only where .df() would give the same dtype (pandas' str; not object, as without the
-    # str dtype, where the two may spell missing values differently). An all-missing text column is object
-    # to .df() and str to Arrow: it goes the DuckDB way.
+    # Text through Arrow only where .df() would give pandas' str (not object, as without the str dtype, where
+    # the two may spell missing values differently). An all-missing text column is object to .df() and str
+    # to Arrow: it goes the DuckDB way.
     text_dtype = table._con.sql("SELECT 'text' AS probe").df()["probe"].dtype
     texts = [i for i, kind in enumerate(kinds) if kind == "VARCHAR" and text_dtype != object and has_values(i)]
     columns: dict[int, pd.Series] = {}
     # Arrow gathers and converts each column without the interpreter lock: the columns go on threads.
-    gathered = map_columns(lambda i: data.column(i).take(positions).combine_chunks().to_pandas(), texts,
-                           rows=len(positions))
+    # As categoricals: codes and each distinct text once, which every later step reads faster than text (a fit
+    # gives the same config from either; tests/test_calibrator.py).
+    gathered = map_columns(lambda i: data.column(i).take(positions).combine_chunks().dictionary_encode().to_pandas(),
+                           texts, rows=len(positions))
     for i, text in zip(texts, gathered, strict=True):
-        if text.dtype == text_dtype:
-            columns[i] = text
+        columns[i] = text
     rest = [i for i in range(n_columns) if i not in columns]
     if rest:
         part = data.select(rest) if whole else data.select(rest).take(among)
