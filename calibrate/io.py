@@ -62,7 +62,7 @@ import pandas as pd
 
 from calibrate.errors import DataError, DataQualityWarning
 
-__all__ = ["detect_delimiter", "detect_encoding", "read_leads"]
+__all__ = ["detect_delimiter", "detect_encoding", "read_leads", "read_leads_coded"]
 
 #: Bytes looked at to guess the encoding (the whole file is still validated).
 _ENCODING_SAMPLE_BYTES = 1 << 20
@@ -264,7 +264,7 @@ def read_leads_coded(source: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFr
 
     The text is read from the file's dictionary pages as codes, which takes a
     fifth of the time and a fraction of the memory of building one string per
-    cell; a fit gives the same config from either (``tests/test_io.py``).
+    cell; a fit gives the same config from either (``tests/test_calibrator.py``).
     Other sources are read exactly as :func:`read_leads` reads them.
 
     Parameters
