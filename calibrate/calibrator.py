@@ -59,7 +59,7 @@ from calibrate.evaluate import (
     evaluate_scores,
     holdout_split,
 )
-from calibrate.fingerprint import column_hashes, combine_hashes, data_fingerprint
+from calibrate.fingerprint import data_fingerprint, fingerprint_of_rows, sorted_row_hashes
 from calibrate.fitting import (
     PointsResult,
     PointsSettings,
@@ -560,13 +560,13 @@ class Calibrator:
                             f"{suggest_columns(str(unknown[0]), frame.columns)}")
         outcome = resolve_target(frame, target, positive=positive, exclude=exclude, placeholders=self.placeholders)
         decided_rows = frame if outcome.keep.all() else frame.loc[outcome.keep]  # read only: no copy needed
-        cell_hashes = column_hashes(frame)  # once: the fingerprint, the holdout split and samples read them
         # Keyed on row content, so the same leads are held out whatever the order of the rows. Derived signals
-        # are functions of the file's columns: hashing those alone keeps the split of a fit with signals and
-        # one without the same.
+        # are functions of the file's columns: hashing those alone keeps the split (and the fingerprint) of a
+        # fit with signals and one without the same.
         derived = set(self.signals_.outputs) if self.signals_ is not None else set()
-        raw = sorted((i for i, c in enumerate(frame.columns) if c not in derived), key=lambda i: str(frame.columns[i]))
-        keys = combine_hashes([cell_hashes[i] for i in raw], len(frame))[outcome.keep]
+        raw = [c for c in frame.columns if c not in derived]
+        raw_row_hashes = sorted_row_hashes(frame, raw)
+        keys = raw_row_hashes[outcome.keep]
         period = self._period(decided_rows, date_column, allow_unparseable=self.holdout is None)
         if self.holdout is not None:
             dates = decided_rows[date_column] if date_column else None
@@ -583,7 +583,8 @@ class Calibrator:
         self.train_: np.ndarray = train
         self.n_rows_: int = n_rows
         self.target_: str = target
-        self.fingerprint_: str = data_fingerprint(frame, cell_hashes)
+        self.fingerprint_: str = (fingerprint_of_rows(raw, raw_row_hashes) if len({str(c) for c in raw}) == len(raw)
+                                  else data_fingerprint(frame[raw]))
         self.period_: dict[str, str] | None = period
         self._training_y = y
         self.train_leads_: int = len(y)

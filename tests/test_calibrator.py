@@ -21,6 +21,7 @@ from calibrate import (
     make_leads,
     read_leads,
 )
+from calibrate.fingerprint import data_fingerprint
 
 GOLDEN = Path(__file__).parent / "golden"
 XEDUCATION = Path(__file__).resolve().parents[2] / "shared" / "data" / "xeducation" / "Leads.csv"
@@ -255,3 +256,14 @@ def test_a_parquet_file_read_as_codes_fits_the_config_its_text_gives(tmp_path: P
     from_file = Calibrator(method=method).fit(path, **options)
     assert from_file.engine_["name"] == "pandas"
     assert from_file.config_.to_yaml() == from_text.config_.to_yaml()
+
+
+def test_the_fingerprint_is_of_the_file_whatever_signals_are_derived(tmp_path: Path) -> None:
+    # The messy sample has e-mail and job-title columns, so a fit with signals adds derived columns; the
+    # fingerprint is calibrate.fingerprint.data_fingerprint of the leads as read, with or without them.
+    path = tmp_path / "leads.csv"
+    make_leads(3000, seed=5).to_csv(path, index=False)
+    with_signals = _fit(str(path))
+    without = _fit(str(path), signals=False)
+    assert with_signals.signals_ is not None and with_signals.signals_.outputs
+    assert with_signals.fingerprint_ == without.fingerprint_ == data_fingerprint(read_leads(path))

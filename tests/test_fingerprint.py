@@ -88,3 +88,23 @@ def test_a_categorical_column_hashes_as_its_values(values: pd.Series) -> None:
         assert column_hashes(pd.DataFrame({"a": column}))[0].tolist() == expected.tolist()
     frame = pd.DataFrame({"a": values, "b": range(5)})
     assert data_fingerprint(frame) == data_fingerprint(frame.assign(a=reordered))
+
+
+def test_sorted_row_hashes_fold_columns_as_row_hashes_of_the_sorted_frame(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Reference: pandas.util.hash_pandas_object of the frame with its columns in sorted name order.
+    import calibrate.parallel as parallel
+    from calibrate.fingerprint import fingerprint_of_rows, sorted_row_hashes
+
+    rng = np.random.default_rng(2)
+    frame = pd.DataFrame({name: pd.Series(rng.choice(["a", "b", None], 300), dtype="str") for name in "zyx"})
+    frame["n"] = rng.normal(size=300)
+    frame["c"] = frame["z"].astype("category")
+    for threaded_rows in (parallel.THREADED_ROWS, 1):  # one column at a time, then batches on threads
+        monkeypatch.setattr(parallel, "THREADED_ROWS", threaded_rows)
+        ordered = frame[sorted(frame.columns)].astype({"c": "str"})
+        expected = pd.util.hash_pandas_object(ordered, index=False, categorize=False).to_numpy()
+        assert sorted_row_hashes(frame).tolist() == expected.tolist()
+        some = ["y", "n", "c"]
+        assert sorted_row_hashes(frame, some).tolist() == row_hashes(frame[sorted(some)]).tolist()
+        assert fingerprint_of_rows(frame.columns, sorted_row_hashes(frame)) == data_fingerprint(frame)
+    assert sorted_row_hashes(frame, []).tolist() == row_hashes(frame[[]]).tolist()
