@@ -336,18 +336,20 @@ def factorize_values(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndar
 
     Arrow-backed text (pandas' default ``str`` dtype) is encoded by Arrow
     directly (a long column by looking its rows up among the values of its
-    first rows), its int32 codes used without a copy; anything else goes
-    through :func:`pandas.factorize`. Either way the distinct values are those
-    :func:`factorize_keys` normalises, in the same order, so
-    :func:`keys_of_values` gives the same keys.
+    first rows), its int32 codes used without a copy; a categorical by its
+    own codes; anything else goes through :func:`pandas.factorize`. The
+    distinct values are those :func:`factorize_keys` normalises (a
+    categorical's unused categories besides), so :func:`keys_of_values` gives
+    the same keys.
 
     Returns
     -------
     codes : numpy.ndarray
-        One non-negative integer per row (int32 or intp): an index into ``uniques``.
+        One non-negative integer per row (any integer dtype): an index into ``uniques``.
     uniques : numpy.ndarray of object
-        The distinct raw values in order of first appearance; missing values
-        (None, NaN, NA) share one slot, holding None.
+        The distinct raw values in order of first appearance (a categorical's
+        categories in their order); missing values (None, NaN, NA) share one
+        slot, holding None.
     missing : numpy.ndarray of bool
         One per slot of ``uniques``: whether it is the missing slot.
 
@@ -360,8 +362,12 @@ def factorize_values(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndar
     """
     if len(values) and _is_arrow_string(values.dtype):
         return _factorize_arrow(values.array.__arrow_array__())
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    uniques = np.asarray(uniques, dtype=object)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, uniques = values.cat.codes.to_numpy(), np.asarray(values.cat.categories, dtype=object)
+        codes = codes.astype(np.int32) if len(codes) and codes.min() < 0 else codes  # room for the missing slot
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        uniques = np.asarray(uniques, dtype=object)
     missing = np.zeros(len(uniques), dtype=bool)
     if len(codes) and codes.min() < 0:
         codes = np.where(codes < 0, len(uniques), codes)

@@ -571,3 +571,19 @@ def test_text_signal_errors_come_before_scoring(text_signal_configs, leads, whic
         score_quietly(config, pd.concat([data, data[["email"]]], axis=1).assign(score=1))
     with pytest.raises(DataError, match="already has a column 'score'"):
         score_quietly(config, data.assign(score=1))
+
+
+def test_categorical_columns_score_as_their_values(distinct_config, leads):
+    # A categorical is encoded by its own codes; its unused categories (a placeholder, a case variant, text
+    # never seen) and missing cells must change nothing against the independent reimplementation.
+    frame = messy_frame(distinct_config, leads)
+    coded = frame.copy()
+    for column in coded.columns:
+        if coded[column].dtype == object or str(coded[column].dtype) == "str":
+            categories = coded[column].astype("category")
+            extra = [v for v in ("Select", "SOFTWARE", "never seen") if v not in categories.cat.categories]
+            coded[column] = categories.cat.add_categories(extra)
+    assert any(str(dtype) == "category" for dtype in coded.dtypes)
+    scored = score_quietly(distinct_config, coded)
+    np.testing.assert_array_equal(scored["score"].to_numpy(), expected_scores(distinct_config, frame))
+    assert scored["score"].tolist() == score_quietly(distinct_config, frame)["score"].tolist()
