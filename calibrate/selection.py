@@ -61,12 +61,13 @@ Examples
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats.contingency import association
+from scipy.stats.contingency import expected_freq
 
 from calibrate.attributes import MISSING, OTHER, UNSEEN
 from calibrate.errors import DataError
@@ -281,8 +282,8 @@ def cramers_v_matrix(
 
     Each pair's contingency table is one ``numpy.bincount`` of
     ``code_a * n_levels[b] + code_b`` over the rows; empty rows and columns
-    are dropped and V computed by
-    ``scipy.stats.contingency.association(table, method="cramer")``.
+    are dropped and V computed as
+    ``scipy.stats.contingency.association(table, method="cramer")`` does.
     A few milliseconds a pair for a million rows, so large tables are
     sampled (``max_rows``).
 
@@ -342,13 +343,30 @@ def cramers_v_matrix(
     size = {str(name): int(n_levels[name]) for name in codes}
     v = np.eye(len(names))
     for i, a in enumerate(names):
+        scaled: dict[int, np.ndarray] = {}  # a's codes times each other attribute's level count, made once
         for j in range(i + 1, len(names)):
             b = names[j]
-            table = np.bincount(arrays[a] * size[b] + arrays[b], minlength=size[a] * size[b]).reshape(size[a], size[b])
+            if size[b] not in scaled:
+                scaled[size[b]] = arrays[a] * size[b]
+            table = np.bincount(scaled[size[b]] + arrays[b], minlength=size[a] * size[b]).reshape(size[a], size[b])
             table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
-            v[i, j] = v[j, i] = (float(association(table, method="cramer"))
-                                 if min(table.shape) >= 2 else np.nan)
+            v[i, j] = v[j, i] = _cramers_v(table) if min(table.shape) >= 2 else np.nan
     return pd.DataFrame(v, index=pd.Index(names, name="attribute"), columns=pd.Index(names, name="attribute"))
+
+
+def _cramers_v(table: np.ndarray) -> float:
+    """``scipy.stats.contingency.association(table, method="cramer")`` without its per-call overhead.
+
+    Pearson's chi-square against scipy's ``expected_freq``, summed as
+    ``chi2_contingency(correction=False)`` sums it; V is
+    ``sqrt(chi2 / n / (min(rows, columns) - 1))``, as scipy computes it
+    (equal to ``association`` in ``tests/test_selection.py``). A few hundred
+    pairs cost a tenth of a second less.
+    """
+    observed = table.astype(np.float64)
+    expected = expected_freq(observed)
+    chi2 = ((observed - expected) ** 2 / expected).sum()
+    return math.sqrt(chi2 / observed.sum() / (min(observed.shape) - 1))
 
 
 def select_attributes(

@@ -344,3 +344,21 @@ def test_selection_validates_its_inputs(ranked: tuple[pd.DataFrame, pd.DataFrame
 def test_docstring_examples_run() -> None:
     result = doctest.testmod(selection, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_cramers_v_of_a_table_equals_scipy_association_exactly() -> None:
+    # Reference: scipy.stats.contingency.association(method="cramer"), to the last bit, on tables from
+    # sparse to large counts (the matrix computes V without scipy's per-call overhead).
+    from calibrate.selection import _cramers_v
+
+    rng = np.random.default_rng(0)
+    checked = 0
+    for _ in range(500):
+        rows, columns = rng.integers(2, 12, 2)
+        table = rng.integers(0, rng.choice([3, 50, 5000]), (rows, columns))
+        table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
+        if min(table.shape) < 2:
+            continue
+        assert _cramers_v(table) == float(association(table, method="cramer"))
+        checked += 1
+    assert checked > 400
