@@ -213,6 +213,40 @@ def _factorize_numbers(values: pd.Series, placeholders: Sequence[str], weights: 
                           placeholder_spellings=spelled, numbers=uniques)
 
 
+#: Up to this many distinct values a column's spellings are tallied in dicts (a pandas group-by costs
+#: milliseconds of overhead per column); above it, by pandas.
+_DICT_SPELLINGS = 20_000
+
+
+def _spellings_by_frame(key_codes: np.ndarray, spelled: list[object], rows: np.ndarray,
+                        key_uniques: Sequence[object]) -> tuple[list[object], dict[str, dict[str, int]]]:
+    """Each key's label (its most common spelling, ties the smallest) and the spellings of merged keys."""
+    spellings = pd.DataFrame({"key": key_codes, "spelled": spelled, "rows": rows})
+    spellings = spellings[spellings["key"] >= 0].groupby(["key", "spelled"], as_index=False, sort=False)["rows"].sum()
+    ranked = spellings.assign(neg=-spellings["rows"]).sort_values(["key", "neg", "spelled"], kind="stable")
+    first = ranked.drop_duplicates("key")
+    labels = first.set_index("key")["spelled"].reindex(range(len(key_uniques))).tolist()
+    several = spellings[spellings.duplicated("key", keep=False)]
+    merged = {str(key_uniques[k]): {spelling: int(n) for spelling, n in zip(g["spelled"], g["rows"], strict=True)}
+              for k, g in several.groupby("key")}
+    return labels, merged
+
+
+def _spellings_by_dict(key_codes: np.ndarray, spelled: list[object], rows: np.ndarray,
+                       key_uniques: Sequence[object]) -> tuple[list[object], dict[str, dict[str, int]]]:
+    """:func:`_spellings_by_frame`, tallied in dicts: the same labels and merged spellings, in the same order."""
+    tally: dict[tuple[int, object], int] = {}
+    for key, spelling, n in zip(key_codes.tolist(), spelled, rows.tolist(), strict=True):
+        if key >= 0:
+            tally[key, spelling] = tally.get((key, spelling), 0) + n
+    per_key: dict[int, list[tuple[object, int]]] = {}
+    for (key, spelling), n in tally.items():  # in order of first appearance, as the group-by keeps them
+        per_key.setdefault(key, []).append((spelling, n))
+    labels = [min(per_key[k], key=lambda pair: (-pair[1], pair[0]))[0] for k in range(len(key_uniques))]
+    merged = {str(key_uniques[k]): dict(per_key[k]) for k in sorted(per_key) if len(per_key[k]) > 1}
+    return labels, merged
+
+
 def factorize_keys(values: pd.Series, placeholders: Sequence[str] = DEFAULT_PLACEHOLDERS,
                    weights: np.ndarray | None = None) -> FactorizedKeys:
     """Factorise a column by normalised key, working on its distinct values only.
@@ -254,19 +288,11 @@ def factorize_keys(values: pd.Series, placeholders: Sequence[str] = DEFAULT_PLAC
     key_codes, key_uniques = pd.factorize(key_array, use_na_sentinel=True)
     codes = np.append(key_codes, -1).astype(np.int64)[raw_codes]  # the NA sentinel -1 picks the appended -1
 
-    spellings = pd.DataFrame({
-        "key": key_codes,
-        "spelled": [u.strip() if isinstance(u, str) else k for u, k in zip(uniques, keys)],
-        "rows": raw_counts,
-    })
-    spellings = spellings[spellings["key"] >= 0].groupby(["key", "spelled"], as_index=False, sort=False)["rows"].sum()
-    ranked = spellings.assign(neg=-spellings["rows"]).sort_values(["key", "neg", "spelled"], kind="stable")
-    first = ranked.drop_duplicates("key")
-    labels = first.set_index("key")["spelled"].reindex(range(len(key_uniques))).tolist()
+    spelled = [u.strip() if isinstance(u, str) else k for u, k in zip(uniques, keys)]
+    spelling = _spellings_by_dict if len(uniques) <= _DICT_SPELLINGS else _spellings_by_frame
+    labels, merged = spelling(key_codes, spelled, raw_counts, key_uniques)
     counts = np.bincount(key_codes[key_codes >= 0], weights=raw_counts[key_codes >= 0],
                          minlength=len(key_uniques)).astype(np.int64)
-    several = spellings[spellings.duplicated("key", keep=False)]
-    merged = {str(key_uniques[k]): dict(zip(g["spelled"], g["rows"].astype(int))) for k, g in several.groupby("key")}
     return FactorizedKeys(
         codes=codes, texts=[str(k) for k in key_uniques], spellings=labels, counts=counts, merged=merged,
         placeholder_rows=int(raw_counts[spelled_out].sum()),

@@ -149,3 +149,27 @@ def test_unknown_exclude_value_is_refused() -> None:
 def test_all_blank_target_is_refused() -> None:
     with pytest.raises(DataError, match="no lead in 3 rows has a decided outcome"):
         resolve_target(pd.DataFrame({"won": ["", "N/A", None]}), "won")
+
+
+def test_spellings_tallied_in_dicts_equal_the_pandas_group_by(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Reference: the pandas group-by path (_spellings_by_frame), forced by a threshold of -1; labels,
+    # merged spellings (their order and counts too) must be the same from the dict path.
+    import calibrate.cleaning as cleaning
+
+    rng = np.random.default_rng(7)
+    words = np.array(["Google", "google", " GOOGLE ", "Bing", "bing", "Select", "", None, "Ärzte", "ärzte",
+                      "12", "12.0", "x y", "x  y", "X Y"], dtype=object)
+    for trial in range(200):
+        values = pd.Series(rng.choice(words[: rng.integers(2, len(words) + 1)], int(rng.integers(1, 300))),
+                           dtype=object if trial % 3 else "str")
+        if trial % 5 == 0:
+            values = values.astype("category")
+        weights = rng.integers(1, 9, len(values)) if trial % 4 == 0 else None
+        by_dict = cleaning.factorize_keys(values, weights=weights)
+        monkeypatch.setattr(cleaning, "_DICT_SPELLINGS", -1)
+        by_frame = cleaning.factorize_keys(values, weights=weights)
+        monkeypatch.undo()
+        assert by_dict.labels == by_frame.labels and by_dict.keys == by_frame.keys
+        assert [(k, list(v.items())) for k, v in by_dict.merged.items()] == \
+            [(k, list(v.items())) for k, v in by_frame.merged.items()]
+        assert all(type(n) is int for spellings in by_dict.merged.values() for n in spellings.values())
