@@ -81,7 +81,7 @@ from calibrate.grading import (
 )
 from calibrate.io import read_leads_coded
 from calibrate.progress import Steps, progress_wanted
-from calibrate.scoring import assign_bands, score_leads
+from calibrate.scoring import score_leads
 from calibrate.selection import cramers_v_matrix, detect_leakage, select_attributes
 from calibrate.stats import (
     CORRECTIONS,
@@ -1002,11 +1002,15 @@ class Calibrator:
         """In-sample leads, customers and close rate per band."""
         self._check_fitted()
         bands = self.bands_
-        names = assign_bands(self.training_scores_, bands)
-        frame = pd.DataFrame({"band": names, "customer": self.training_y_})
-        grouped = frame.groupby("band", sort=False)["customer"].agg(["size", "sum"])
-        grouped = grouped.reindex([b["name"] for b in bands], fill_value=0).rename(
-            columns={"size": "leads", "sum": "customers"})
+        # Each lead's band as assign_bands places it, counted by band position, not by a group-by of its name.
+        bounds = np.asarray([b["max"] for b in bands[:-1]], dtype=np.int64)
+        band = np.searchsorted(bounds, self.training_scores_, side="right")
+        per_band = [np.bincount(band, weights=weights, minlength=len(bands)).astype(np.int64)
+                    for weights in (None, self.training_y_)]
+        names = [b["name"] for b in bands]
+        same_name, _ = pd.factorize(pd.Index(names, dtype=object))  # bands sharing a name count together
+        leads, customers = (np.bincount(same_name, weights=counts)[same_name].astype(np.int64) for counts in per_band)
+        grouped = pd.DataFrame({"leads": leads, "customers": customers}, index=pd.Index(names, name="band"))
         grouped["share_of_leads"] = grouped["leads"] / len(self.training_y_)
         grouped["close_rate"] = np.where(grouped["leads"] > 0, grouped["customers"] / grouped["leads"].clip(lower=1), np.nan)
         return grouped
