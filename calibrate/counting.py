@@ -33,8 +33,15 @@ __all__ = ["count_levels", "encode_all"]
 def encode_all(frame: pd.DataFrame, specs: Sequence[AttributeSpec]) -> dict[str, np.ndarray]:
     """Level codes of every attribute, keyed by attribute name (the columns encoded on threads when long)."""
     columns = [(spec, frame[spec.name]) for spec in specs]
-    codes = map_columns(lambda item: item[0].encode(item[1]), columns, rows=len(frame))
+    codes = map_columns(lambda item: _narrow(item[0].encode(item[1]), len(item[0].level_labels)), columns,
+                        rows=len(frame))
     return {spec.name: code for spec, code in zip(specs, codes, strict=True)}
+
+
+def _narrow(codes: np.ndarray, n_levels: int) -> np.ndarray:
+    """Level codes in the narrowest integer type that holds them: every attribute's codes are kept for the fit."""
+    dtype = np.int8 if n_levels <= 127 else np.int16 if n_levels <= 32_767 else np.int32
+    return codes.astype(dtype, copy=False)
 
 
 def count_levels(
@@ -67,7 +74,7 @@ def count_levels(
     for spec in specs:
         labels = spec.level_labels
         # One count of (level, outcome) pairs: leads and customers of each level in one pass.
-        pairs = np.bincount(codes[spec.name] * 2 + y, minlength=2 * len(labels)).reshape(-1, 2)
+        pairs = np.bincount(2 * codes[spec.name].astype(np.int64) + y, minlength=2 * len(labels)).reshape(-1, 2)
         leads.append(pairs.sum(axis=1))
         customers.append(pairs[:, 1])
         attributes.extend([spec.name] * len(labels))

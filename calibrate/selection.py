@@ -332,7 +332,7 @@ def cramers_v_matrix(
         if values.size and (values.min() < 0 or values.max() >= n_levels[name]):
             raise DataError(f"codes of {name!r} must lie in [0, {n_levels[name]}); "
                             f"got {values.min()}..{values.max()}")
-        arrays[str(name)] = values.astype(np.int64, copy=False)
+        arrays[str(name)] = values
     lengths = {len(a) for a in arrays.values()}
     if len(lengths) > 1:
         raise DataError(f"codes of the attributes have different lengths: {sorted(lengths)}")
@@ -340,6 +340,7 @@ def cramers_v_matrix(
     if max_rows is not None and n_rows > max_rows:
         rows = subsample_rows(n_rows, max_rows, seed=seed, row_keys=row_keys)
         arrays = {name: a[rows] for name, a in arrays.items()}
+    arrays = {name: a.astype(np.int64, copy=False) for name, a in arrays.items()}  # sampled first: less to copy
     size = {str(name): int(n_levels[name]) for name in codes}
     v = np.eye(len(names))
     for i, a in enumerate(names):
