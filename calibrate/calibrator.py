@@ -100,9 +100,10 @@ _DROPDOWN_VALUES = 12
 
 
 def _distinct_values(values: pd.Series, placeholders: Sequence[str]) -> int:
-    from calibrate.cleaning import normalize_keys
+    from calibrate.cleaning import factorize_keys
 
-    return int(pd.Series(normalize_keys(values, placeholders), dtype=object).nunique())
+    # The distinct normalised keys (placeholders and blanks aside), without a key per row.
+    return len(factorize_keys(values, placeholders).counts)
 
 
 #: Point methods: see :mod:`calibrate.fitting`.
