@@ -74,8 +74,10 @@ from calibrate.grading import (
     THRESHOLD_RULES,
     assign_grades,
     assign_groups,
+    grade_codes,
     grade_edges,
     grade_matrix,
+    grade_matrix_of_codes,
     make_bands,
     split_grades,
 )
@@ -905,9 +907,9 @@ class Calibrator:
             return
         totals = self._group_scores()
         self.grade_edges_ = {"fit": grade_edges(totals["fit"], 4), "engagement": grade_edges(totals["engagement"], 4)}
-        fit = assign_grades(totals["fit"], self.grade_edges_["fit"], FIT_LABELS)
-        engagement = assign_grades(totals["engagement"], self.grade_edges_["engagement"], ENGAGEMENT_LABELS)
-        self.grade_matrix_ = grade_matrix(y, fit, engagement, confidence=self.confidence)
+        fit = grade_codes(totals["fit"], self.grade_edges_["fit"], FIT_LABELS)
+        engagement = grade_codes(totals["engagement"], self.grade_edges_["engagement"], ENGAGEMENT_LABELS)
+        self.grade_matrix_ = grade_matrix_of_codes(y, fit, engagement, confidence=self.confidence)
         self.grade_source_ = "in_sample"
 
     def _backtest(self, rows: pd.DataFrame, y: np.ndarray) -> None:

@@ -64,8 +64,10 @@ __all__ = [
     "assign_groups",
     "grade_edges",
     "assign_grades",
+    "grade_codes",
     "split_grades",
     "grade_matrix",
+    "grade_matrix_of_codes",
     "sla_table",
 ]
 
@@ -676,6 +678,8 @@ def grade_edges(scores: np.ndarray, n_grades: int = 4) -> list[float]:
 def assign_grades(scores: np.ndarray, edges: Sequence[float], labels: Sequence[str]) -> np.ndarray:
     """Grade label of every score; the highest scores get the first label.
 
+    ``labels[grade_codes(scores, edges, labels)]``.
+
     Grades are left-closed (a score equal to an edge is in the higher grade).
     With ``e`` edges, the first ``e + 1`` labels are used: fewer edges than
     labels minus one (see :func:`grade_edges`) leave the last labels unused.
@@ -692,6 +696,23 @@ def assign_grades(scores: np.ndarray, edges: Sequence[float], labels: Sequence[s
     >>> assign_grades(np.array([0, 24, 25, 60, 99]), [25, 50, 75], ["A", "B", "C", "D"]).tolist()
     ['D', 'D', 'C', 'B', 'A']
     """
+    return np.asarray([str(label) for label in labels], dtype=object)[grade_codes(scores, edges, labels)]
+
+
+def grade_codes(scores: np.ndarray, edges: Sequence[float], labels: Sequence[str]) -> np.ndarray:
+    """Position in ``labels`` of every score's grade (:func:`assign_grades` without a string per lead).
+
+    Raises
+    ------
+    ValueError
+        As :func:`assign_grades`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> grade_codes(np.array([0, 24, 25, 60, 99]), [25, 50, 75], ["A", "B", "C", "D"]).tolist()
+    [3, 3, 2, 1, 0]
+    """
     bounds = np.asarray(list(edges), dtype=float)
     labels = [str(label) for label in labels]
     if bounds.ndim != 1 or (np.diff(bounds) <= 0).any() or not np.isfinite(bounds).all():
@@ -705,7 +726,7 @@ def assign_grades(scores: np.ndarray, edges: Sequence[float], labels: Sequence[s
     if values.ndim != 1 or not np.isfinite(values).all():
         raise DataError("scores must be one-dimensional and finite (one score per lead); score every lead first")
     from_bottom = np.searchsorted(bounds, values, side="right")
-    return np.asarray(labels, dtype=object)[len(bounds) - from_bottom]
+    return len(bounds) - from_bottom
 
 
 def split_grades(grades: Sequence[object] | np.ndarray | pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -774,6 +795,26 @@ def grade_matrix(y: np.ndarray, fit_grade: np.ndarray, engagement_grade: np.ndar
             raise DataError(f"{name} has value(s) {pd.unique(values[code < 0])[:3].tolist()} not among the labels "
                             f"{labels}; pass the labels the grades were assigned with")
         codes.append(code)
+    return grade_matrix_of_codes(y, codes[0], codes[1], fit_labels, engagement_labels, confidence=confidence)
+
+
+def grade_matrix_of_codes(y: np.ndarray, fit_codes: np.ndarray, engagement_codes: np.ndarray,
+                          fit_labels: Sequence[str] = FIT_LABELS, engagement_labels: Sequence[str] = ENGAGEMENT_LABELS,
+                          *, confidence: float = 0.95) -> pd.DataFrame:
+    """:func:`grade_matrix` of grades given as positions in their labels (:func:`grade_codes`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> m = grade_matrix_of_codes(np.array([1, 0, 0]), np.array([0, 0, 3]), np.array([0, 0, 3]))
+    >>> m.loc[m["cell"] == "A1", ["leads", "customers"]].to_dict("records")
+    [{'leads': 2, 'customers': 1}]
+    """
+    fit_labels, engagement_labels = [str(x) for x in fit_labels], [str(x) for x in engagement_labels]
+    codes = [np.asarray(fit_codes, dtype=np.int64), np.asarray(engagement_codes, dtype=np.int64)]
+    for name, code, labels in (("fit", codes[0], fit_labels), ("engagement", codes[1], engagement_labels)):
+        if code.ndim != 1 or (len(code) and (code.min() < 0 or code.max() >= len(labels))):
+            raise DataError(f"{name} grade codes must be one-dimensional positions in {labels}")
     if len(codes[0]) != len(codes[1]):
         raise DataError(f"fit_grade has {len(codes[0])} values but engagement_grade has {len(codes[1])}")
     outcome = as_outcome(y, len(codes[0]))

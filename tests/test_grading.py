@@ -618,3 +618,22 @@ def test_split_grades_equals_the_per_lead_string_split(dtype):
     matrix = grading.grade_matrix(np.array([1, 0, 0, 1, 0, 1])[kept], fit[kept], engagement[kept])
     assert matrix.set_index("cell").loc[["A1", "D4", "C3"], "leads"].tolist() == [2, 1, 1]
     assert matrix.set_index("cell").loc["A1", "customers"] == 2
+
+
+def test_the_matrix_of_grade_codes_equals_the_matrix_of_their_labels() -> None:
+    # Reference: grade_matrix of the labels assign_grades gives; the fit builds it from positions instead.
+    from calibrate.grading import ENGAGEMENT_LABELS, FIT_LABELS, grade_codes, grade_matrix_of_codes
+
+    rng = np.random.default_rng(6)
+    fit_scores, engagement_scores = rng.integers(-50, 80, 2000), rng.integers(-30, 60, 2000)
+    y = (rng.random(2000) < 0.2).astype(int)
+    fit_edges, engagement_edges = grade_edges(fit_scores, 4), grade_edges(engagement_scores, 4)
+    fit = grade_codes(fit_scores, fit_edges, FIT_LABELS)
+    engagement = grade_codes(engagement_scores, engagement_edges, ENGAGEMENT_LABELS)
+    assert np.asarray(FIT_LABELS, dtype=object)[fit].tolist() == \
+        assign_grades(fit_scores, fit_edges, FIT_LABELS).tolist()
+    expected = grade_matrix(y, assign_grades(fit_scores, fit_edges, FIT_LABELS),
+                            assign_grades(engagement_scores, engagement_edges, ENGAGEMENT_LABELS))
+    pd.testing.assert_frame_equal(grade_matrix_of_codes(y, fit, engagement), expected)
+    with pytest.raises(DataError, match="positions"):
+        grade_matrix_of_codes(y, fit + 4, engagement)
