@@ -31,7 +31,11 @@ __all__ = ["count_levels", "encode_all"]
 
 
 def encode_all(frame: pd.DataFrame, specs: Sequence[AttributeSpec]) -> dict[str, np.ndarray]:
-    """Level codes of every attribute, keyed by attribute name (the columns encoded on threads when long)."""
+    """Level codes of every attribute, keyed by attribute name (the columns encoded on threads when long).
+
+    Each attribute's codes come in the narrowest integer type that holds its
+    levels (int8 up to 127): the fit keeps every attribute's codes at once.
+    """
     columns = [(spec, frame[spec.name]) for spec in specs]
     codes = map_columns(lambda item: _narrow(item[0].encode(item[1]), len(item[0].level_labels)), columns,
                         rows=len(frame))

@@ -814,7 +814,8 @@ def grade_matrix_of_codes(y: np.ndarray, fit_codes: np.ndarray, engagement_codes
     codes = [np.asarray(fit_codes, dtype=np.int64), np.asarray(engagement_codes, dtype=np.int64)]
     for name, code, labels in (("fit", codes[0], fit_labels), ("engagement", codes[1], engagement_labels)):
         if code.ndim != 1 or (len(code) and (code.min() < 0 or code.max() >= len(labels))):
-            raise DataError(f"{name} grade codes must be one-dimensional positions in {labels}")
+            raise DataError(f"{name} grade codes must be one-dimensional positions in {labels}; pass "
+                            "grade_codes(scores, edges, labels) of the scores")
     if len(codes[0]) != len(codes[1]):
         raise DataError(f"fit_grade has {len(codes[0])} values but engagement_grade has {len(codes[1])}")
     outcome = as_outcome(y, len(codes[0]))
