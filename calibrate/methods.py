@@ -576,7 +576,8 @@ def round_points(
     n_rows = len(codes[names[0]])
     subsampled = n_rows > max_rows
     rows = subsample_rows(n_rows, max_rows, seed=seed, row_keys=row_keys) if subsampled else slice(None)
-    sample = {name: np.asarray(codes[name], dtype=np.int64)[rows] for name in names}
+    # Codes kept in their own (narrow) type: a stable sort of int8 or int16 codes is a radix sort.
+    sample = {name: np.asarray(codes[name])[rows] for name in names}
     n_used = len(sample[names[0]])
 
     exact = np.zeros(n_used)
