@@ -116,10 +116,13 @@ def scores_from_points(points: Mapping[str, np.ndarray], codes: Mapping[str, np.
 
 
 def _per_code(specs: Sequence[AttributeSpec], by_level: pd.Series) -> dict[str, np.ndarray]:
+    """Each attribute's values of ``by_level`` (indexed by attribute and level) per level code, 0 where absent or NaN."""
+    # One dict for every level: an index built per attribute costs more than the lookups.
+    lookup = dict(zip(by_level.index, by_level.to_numpy(dtype=float), strict=True))
     out = {}
     for spec in specs:
-        index = pd.MultiIndex.from_arrays([[spec.name] * len(spec.level_labels), spec.level_labels])
-        out[spec.name] = by_level.reindex(index).fillna(0.0).to_numpy(dtype=float)
+        values = np.array([lookup.get((spec.name, label), np.nan) for label in spec.level_labels], dtype=float)
+        out[spec.name] = np.where(np.isnan(values), 0.0, values)
     return out
 
 
