@@ -161,12 +161,14 @@ def format_fit_summary(cal: Calibrator, *, top: int = 5) -> str:
         sla = cal.config_.to_dict()["grades"]["cells"] if hasattr(cal, "config_") else []
         sla_by_cell = {c["cell"]: c["sla"] for c in sla}
         lines.append(f"Fit x engagement [{cal.grade_source_.replace('_', '-')}]: close rate (leads) [SLA]")
-        lines.append("       " + "".join(f"{e:>22}" for e in "1234"))
+        texts = {f"{fit}{e}": f"{_pct(matrix.loc[f'{fit}{e}', 'close_rate'])} "
+                              f"({int(matrix.loc[f'{fit}{e}', 'leads']):,}) [{sla_by_cell.get(f'{fit}{e}', '')}]"
+                 for fit in "ABCD" for e in "1234"}
+        # A space at least between cells, however many leads a cell counts.
+        width = max(22, max(len(text) for text in texts.values()) + 1)
+        lines.append("       " + "".join(f"{e:>{width}}" for e in "1234"))
         for fit in "ABCD":
-            cells = [matrix.loc[f"{fit}{e}"] for e in "1234"]
-            lines.append(f"    {fit}  " + "".join(
-                f"{_pct(c['close_rate']) + ' (' + format(int(c['leads']), ',') + ')' + ' [' + sla_by_cell.get(f'{fit}{e}', '') + ']':>22}"
-                for e, c in zip("1234", cells)))
+            lines.append(f"    {fit}  " + "".join(f"{texts[f'{fit}{e}']:>{width}}" for e in "1234"))
     return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ model shares it out.
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -132,6 +133,18 @@ def test_fit_engagement_matrix_in_config_and_summary(sample_fit: Calibrator) -> 
     assert rate["A1"] > rate["D4"]
     text = format_fit_summary(sample_fit)
     assert "Fit x engagement [holdout]" in text and "[24h]" in text
+
+
+def test_grade_cells_stay_apart_with_large_counts(sample_fit: Calibrator, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Cells with thousands of leads and a long SLA are wider than the old fixed 22 columns: they must not
+    # run into each other (each grid row reads as four "rate (leads) [sla]" cells separated by spaces).
+    wide = sample_fit.grade_matrix_.assign(leads=sample_fit.grade_matrix_["leads"] * 10_000)
+    monkeypatch.setattr(sample_fit, "grade_matrix_", wide)
+    lines = format_fit_summary(sample_fit).splitlines()
+    grid = lines[next(i for i, line in enumerate(lines) if line.startswith("Fit x engagement")) + 2:][:4]
+    for fit, line in zip("ABCD", grid, strict=True):
+        cells = re.findall(r"(?:^|\s)(\d+\.\d%) \(([\d,]+)\) \[(\w+)\]", line)
+        assert line.split()[0] == fit and len(cells) == 4, line
 
 
 def test_group_and_sla_overrides() -> None:
