@@ -32,7 +32,8 @@ DuckDB runs the scoring SQL at tens of seconds per million rows; ``--timeout`` b
    * ``score-python``: ``config_.score(frame)`` on an in-memory frame (at most ``--score-rows``
      rows, the first row groups) with the config the first calibrate run of that method saved;
      leads per second of the scoring call alone, the median of 5 calls (first and fastest in
-     the notes).
+     the notes). Twice: the frame read by ``read_leads`` (engine column "text") and by
+     ``read_leads_coded``, text as categoricals from the file's dictionary pages ("codes").
    * ``score-sql``: ``calibrate.export.sql.scoring_sql`` run by DuckDB over the whole Parquet file,
      aggregated (``COUNT(*)``, ``SUM(score)`` and a count of every added column) so that each row is
      scored; leads per second of the query.
@@ -195,16 +196,20 @@ SCORE_CALLS = 5
 
 
 def _work_score_python(job: dict[str, Any]) -> dict[str, Any]:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     from calibrate import ScoringConfig, read_leads
+    from calibrate.io import read_leads_coded
 
     config = ScoringConfig.load(job["config"])
+    coded = job.get("engine") == "codes"  # text as categoricals (read_leads_coded) or as text (read_leads)
     read_start = time.perf_counter()
     if job["rows"] <= job["score_rows"]:
-        frame = read_leads(job["path"])
+        frame = (read_leads_coded if coded else read_leads)(job["path"])
     else:
-        parquet = pq.ParquetFile(job["path"])
+        texts = [f.name for f in pq.read_schema(job["path"]) if pa.types.is_string(f.type)] if coded else None
+        parquet = pq.ParquetFile(job["path"], read_dictionary=texts)
         groups, rows = [], 0
         while rows < job["score_rows"]:
             rows += parquet.metadata.row_group(len(groups)).num_rows
@@ -543,7 +548,8 @@ def targets(records: list[dict[str, Any]], sizes: list[int]) -> list[str]:
         ok = r["status"] == "ok" and r["leads_per_s"] >= 5e6
         figure = _rate(r.get("leads_per_s")) if r["status"] == "ok" else r["status"]
         leads = f" ({r['leads']:,} leads in memory)" if r.get("leads", r["rows"]) != r["rows"] else ""
-        lines.append(f"  - {r['rows']:,} {r['method']}{leads}: {figure}: {verdict(ok)}")
+        frame = {"text": ", text", "codes": ", text as categoricals"}.get(r.get("engine", ""), "")
+        lines.append(f"  - {r['rows']:,} {r['method']}{frame}{leads}: {figure}: {verdict(ok)}")
     return lines
 
 
@@ -658,15 +664,19 @@ def main(argv: list[str] | None = None) -> None:
                 if run(sys.executable, job)["status"] == "ok" and method not in configs and config.is_file():
                     configs[method] = config
         for kind in args.scoring:
-            for method in args.methods:
-                tool = f"score-{kind}"
-                job = {**base, "tool": tool, "method": method, "name": f"n{rows}_{tool}_{method}",
-                       "score_rows": args.score_rows}
-                if method not in configs:
-                    records.append({**{k: job[k] for k in ("name", "tool", "rows", "method")}, "process_seconds": 0.0,
-                                    "peak_rss_gib": 0.0, "status": "failed: no config (the calibrate fit failed)"})
-                    continue
-                run(sys.executable, {**job, "config": str(configs[method])})
+            # Python scores a frame of text (read_leads) and one of categoricals (read_leads_coded, the fit's reader).
+            for reader in (("text", "codes") if kind == "python" else ("",)):
+                for method in args.methods:
+                    tool = f"score-{kind}"
+                    job = {**base, "tool": tool, "method": method, "score_rows": args.score_rows,
+                           "name": f"n{rows}_{tool}_{reader + '_' if reader else ''}{method}",
+                           **({"engine": reader} if reader else {})}
+                    if method not in configs:
+                        records.append({**{k: job[k] for k in ("name", "tool", "rows", "method")},
+                                        "process_seconds": 0.0, "peak_rss_gib": 0.0,
+                                        "status": "failed: no config (the calibrate fit failed)"})
+                        continue
+                    run(sys.executable, {**job, "config": str(configs[method])})
         for baseline in ("optbinning", "toad"):
             if baseline in args.baselines:
                 run(args.python_baselines, {**base, "tool": baseline, "name": f"n{rows}_{baseline}",
