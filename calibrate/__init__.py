@@ -27,7 +27,7 @@ from calibrate.errors import (
     SmallSampleWarning,
     UnseenLevelWarning,
 )
-from calibrate.io import read_leads
+from calibrate.io import read_leads, read_leads_coded
 from calibrate.activity import read_activities
 from calibrate.accounts import read_target_accounts
 
@@ -40,6 +40,7 @@ __all__ = [
     "Calibrator",
     "ScoringConfig",
     "read_leads",
+    "read_leads_coded",
     "read_activities",
     "read_target_accounts",
     "make_crm_export",
