@@ -74,6 +74,7 @@ from calibrate.grading import (
     THRESHOLD_RULES,
     assign_grades,
     assign_groups,
+    band_table,
     grade_codes,
     grade_edges,
     grade_matrix,
@@ -1005,14 +1006,11 @@ class Calibrator:
         """In-sample leads, customers and close rate per band."""
         self._check_fitted()
         bands = self.bands_
-        # Each lead's band as assign_bands places it, counted by band position, not by a group-by of its name.
-        bounds = np.asarray([b["max"] for b in bands[:-1]], dtype=np.int64)
-        band = np.searchsorted(bounds, self.training_scores_, side="right")
-        per_band = [np.bincount(band, weights=weights, minlength=len(bands)).astype(np.int64)
-                    for weights in (None, self.training_y_)]
+        per_band = band_table(self.training_y_, self.training_scores_, bands, confidence=self.confidence)
         names = [b["name"] for b in bands]
         same_name, _ = pd.factorize(pd.Index(names, dtype=object))  # bands sharing a name count together
-        leads, customers = (np.bincount(same_name, weights=counts)[same_name].astype(np.int64) for counts in per_band)
+        leads, customers = (np.bincount(same_name, weights=per_band[column].to_numpy())[same_name].astype(np.int64)
+                            for column in ("leads", "customers"))
         grouped = pd.DataFrame({"leads": leads, "customers": customers}, index=pd.Index(names, name="band"))
         grouped["share_of_leads"] = grouped["leads"] / len(self.training_y_)
         grouped["close_rate"] = np.where(grouped["leads"] > 0, grouped["customers"] / grouped["leads"].clip(lower=1), np.nan)
