@@ -39,7 +39,7 @@ from calibrate.cleaning import (
     normalize_value,
 )
 from calibrate.errors import DataError, DataQualityWarning
-from calibrate.parallel import map_columns, n_threads
+from calibrate.parallel import iter_columns
 
 __all__ = [
     "OTHER",
@@ -486,8 +486,8 @@ def _warn_mostly_numeric(column: object, series: pd.Series, unparseable: np.ndar
     )
 
 
-def _warn_odd_numbers(column: object, series: pd.Series, numbers: np.ndarray, is_integer: bool, *,
-                      distinct: np.ndarray | None = None) -> None:
+def _warn_odd_numbers(column: object, series: pd.Series, numbers: np.ndarray, is_integer: bool,
+                      distinct: np.ndarray) -> None:
     """Warn about infinite values, and about a few negative values in a column of counts.
 
     Both are binned as the scorer bins them (infinities in the open-ended
@@ -504,7 +504,7 @@ def _warn_odd_numbers(column: object, series: pd.Series, numbers: np.ndarray, is
         The values as floats (NaN where missing).
     is_integer : bool
         Whether every finite value is a whole number.
-    distinct : numpy.ndarray, optional
+    distinct : numpy.ndarray
         Values covering ``numbers`` (NaN aside): rows are read only when these
         hold an infinity or a negative number.
 
@@ -515,10 +515,8 @@ def _warn_odd_numbers(column: object, series: pd.Series, numbers: np.ndarray, is
         5 % of them negative with one or two distinct negative values (a
         sentinel such as ``-1`` in a count).
     """
-    if distinct is None:
-        distinct = numbers
-    infinite = np.isinf(numbers) if np.isinf(distinct).any() else None
-    if infinite is not None and infinite.any():
+    if np.isinf(distinct).any():
+        infinite = np.isinf(numbers)
         examples = ", ".join(f"{value.strip()!r} at data row {row}" for value, row in _data_rows(series, infinite))
         warnings.warn(
             f"column {str(column)!r} holds {int(infinite.sum())} infinite value(s) ({examples}); they are binned in "
@@ -624,10 +622,8 @@ def infer_attributes(
         elif _is_text_key_column(frame[column], n_rows):
             reasons[column] = f"identifier-like: every value is unique ({n_rows} rows)"
     read = [column for column in frame.columns if column not in reasons]
-    batch = 2 * n_threads(n_rows, len(read))
-    factorized_in_order = (factorized for start in range(0, len(read), batch) for factorized in map_columns(
-        lambda series: factorize_keys(series, placeholders), [frame[c] for c in read[start:start + batch]],
-        rows=n_rows))
+    factorized_in_order = iter_columns(lambda series: factorize_keys(series, placeholders), [frame[c] for c in read],
+                                       rows=n_rows)
 
     for column in frame.columns:
         if column in reasons:
@@ -664,7 +660,7 @@ def infer_attributes(
             finite_distinct = distinct[np.isfinite(distinct)]
         is_integer = finite_distinct is not None and bool(np.all(np.mod(finite_distinct, 1) == 0))
         if distinct is not None:
-            _warn_odd_numbers(column, series, numbers, is_integer, distinct=distinct)
+            _warn_odd_numbers(column, series, numbers, is_integer, distinct)
         # Unique text is a key (e-mail, UUID); unique whole numbers only when named like one: a
         # count such as seconds on site can be unique by chance in a small export.
         if n_keys == n_present and n_present >= 0.5 * n_rows and n_rows >= 20 and (

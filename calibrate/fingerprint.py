@@ -16,7 +16,7 @@ True
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -177,17 +177,11 @@ def sorted_row_hashes(frame: pd.DataFrame, columns: Sequence[object] | None = No
     >>> bool((sorted_row_hashes(frame) == row_hashes(frame[["a", "b"]])).all())
     True
     """
-    from calibrate.parallel import map_columns, n_threads
+    from calibrate.parallel import iter_columns
 
     names = sorted(frame.columns if columns is None else columns, key=str)
-    batch = 2 * n_threads(len(frame), len(names))
-
-    def hashes() -> Iterator[np.ndarray]:
-        for start in range(0, len(names), batch):
-            yield from map_columns(_column_hash, [frame[name] for name in names[start:start + batch]],
-                                   rows=len(frame))
-
-    return combine_hash_arrays(hashes(), len(names), len(frame))
+    hashes = iter_columns(_column_hash, [frame[name] for name in names], rows=len(frame))
+    return combine_hash_arrays(hashes, len(names), len(frame))
 
 
 def fingerprint_of_rows(names: Sequence[object], rows: np.ndarray) -> str:

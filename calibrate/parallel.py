@@ -15,11 +15,11 @@ Examples
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-__all__ = ["MAX_THREADS", "THREADED_ROWS", "available_cpus", "map_columns", "n_threads"]
+__all__ = ["MAX_THREADS", "THREADED_ROWS", "available_cpus", "iter_columns", "map_columns", "n_threads"]
 
 #: Below this many rows a column's work is too short for threads to pay: the columns go one after the other.
 THREADED_ROWS = 200_000
@@ -81,3 +81,19 @@ def map_columns(function: Callable[[_Item], _Result], items: Sequence[_Item], *,
         return [function(item) for item in items]
     with ThreadPoolExecutor(threads, thread_name_prefix="calibrate-column") as pool:
         return list(pool.map(function, items))
+
+
+def iter_columns(function: Callable[[_Item], _Result], items: Sequence[_Item], *, rows: int) -> Iterator[_Result]:
+    """:func:`map_columns` as the caller reads the results: two per thread at a time.
+
+    At most a batch's results are held at once (each can be a column's worth
+    of codes or hashes), while the threads still have work in hand.
+
+    Examples
+    --------
+    >>> list(iter_columns(len, [[1, 2], [3]], rows=2))
+    [2, 1]
+    """
+    batch = 2 * n_threads(rows, len(items))
+    for start in range(0, len(items), batch):
+        yield from map_columns(function, items[start:start + batch], rows=rows)
