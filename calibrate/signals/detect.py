@@ -176,15 +176,15 @@ def _share(flags: np.ndarray, present: np.ndarray, rows: np.ndarray) -> float:
     return int(rows[flags & present].sum()) / int(rows[present].sum())
 
 
-def _title_share(values: pd.Series, present: np.ndarray, placeholders: Sequence[str], rows: np.ndarray) -> float:
-    """Share of the present rows whose value holds a seniority (above individual) or role keyword."""
+def _title_matches(values: pd.Series, placeholders: Sequence[str]) -> np.ndarray:
+    """Whether each value holds a seniority (above individual) or role keyword; False where missing."""
     normalized = normalize_title(values, placeholders=placeholders)
     codes, uniques = pd.factorize(normalized.to_numpy(dtype=object), use_na_sentinel=True)
     if not len(uniques):
-        return 0.0
+        return np.zeros(len(values), dtype=bool)
     distinct = pd.Series(np.asarray(uniques, dtype=object), dtype=object).str.replace(_LEAD_WORD, " ", regex=True)
     matched = (_seniority_of(distinct) != SENIORITY[-1]) | (_role_of(distinct) != "employed")
-    return _share(np.append(matched, False)[codes], present, rows)
+    return np.append(matched, False)[codes]
 
 
 def _distinct_values(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -193,6 +193,34 @@ def _distinct_values(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     distinct = pd.Series(uniques) if isinstance(uniques, pd.api.extensions.ExtensionArray) else \
         pd.Series(np.asarray(uniques, dtype=object), dtype=object)
     return distinct, np.bincount(codes, minlength=len(distinct))
+
+
+@dataclass(frozen=True)
+class _ValueFlags:
+    """What each distinct value of the text columns is, per column: one test call over all of them."""
+
+    present: list[np.ndarray]
+    numeric: list[np.ndarray]
+    email: list[np.ndarray]
+    title: list[np.ndarray]
+
+
+def _flag_values(distinct: list[pd.Series], placeholders: Sequence[str]) -> _ValueFlags:
+    """Run every value test once over the distinct values of all columns, then split the flags by column.
+
+    Each test costs a few milliseconds whatever the number of values (pandas string methods, a dozen
+    patterns), and a lead table has tens of text columns of tens of distinct values each.
+    """
+    pooled = pd.Series(np.concatenate([np.asarray(d, dtype=object) for d in distinct]), dtype=object)
+    bounds = np.cumsum([len(d) for d in distinct])[:-1]
+
+    def split(flags: pd.Series | np.ndarray) -> list[np.ndarray]:
+        return np.split(np.asarray(flags, dtype=bool), bounds)
+
+    return _ValueFlags(present=split(normalize_keys(pooled, placeholders).notna()),
+                       numeric=split(pd.to_numeric(pooled, errors="coerce").notna()),
+                       email=split(email_domain(pooled).notna()),
+                       title=split(_title_matches(pooled, placeholders)))
 
 
 def detect_signal_columns(
@@ -236,23 +264,24 @@ def detect_signal_columns(
         "company": COMPANY_NAMES, "account": ACCOUNT_NAMES,
     }  # fmt: skip
     ambiguous: str | None = None
-    for column in frame.columns:
-        values = head[column]
-        if isinstance(values, pd.DataFrame) or not _is_text(values):
-            continue  # duplicated labels or a non-text column
-        # Every test is a function of the value alone: each distinct value is read once, weighted by its rows.
-        values, rows = _distinct_values(values)
-        present = normalize_keys(values, placeholders).notna().to_numpy()
+    # Every test is a function of the value alone: each distinct value is read once, weighted by its rows.
+    text = [column for column in frame.columns
+            if not isinstance(head[column], pd.DataFrame) and _is_text(head[column])]  # not duplicated labels
+    distinct = [_distinct_values(head[column]) for column in text]
+    flags = _flag_values([values for values, _ in distinct], placeholders) if text else None
+    for i, column in enumerate(text):
+        values, rows = distinct[i]
+        present = flags.present[i]
         if not present.any():
             continue
-        if _share(pd.to_numeric(values, errors="coerce").notna().to_numpy(), present, rows) > 0.9:
+        if _share(flags.numeric[i], present, rows) > 0.9:
             continue  # numbers read as text (every CSV cell is text): no address, title or name
-        share = _share(email_domain(values).notna().to_numpy(), present, rows)
+        share = _share(flags.email[i], present, rows)
         if share >= EMAIL_SHARE:
             emails.append(column)
             reasons[column] = f"{share:.0%} of values are e-mail addresses"
             continue
-        share = _title_share(values, present, placeholders, rows)
+        share = _share(flags.title[i], present, rows)
         by_name = bool(TITLE_NAME.search(_fold(str(column))))
         if share >= TITLE_SHARE or (by_name and share >= TITLE_SHARE_BY_NAME):
             titles.append(column)
