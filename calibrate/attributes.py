@@ -316,12 +316,11 @@ def _round_significant(x: np.ndarray, digits: int) -> np.ndarray:
     return np.round(x * factor) / factor
 
 
-def _quantile(values: np.ndarray, probabilities: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
-    """``np.quantile`` (linear), or the same over ``values`` each repeated ``weights`` times, without repeating."""
+def _quantile_sorted(ordered: np.ndarray, probabilities: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
+    """``np.quantile`` (linear) of sorted ``values``, or the same over each repeated ``weights`` times, without repeating."""
     if weights is None:
-        return np.quantile(values, probabilities)
-    order = np.argsort(values, kind="stable")
-    ordered, cumulative = values[order], np.cumsum(weights[order])
+        return np.quantile(ordered, probabilities)
+    cumulative = np.cumsum(weights)
     position = (cumulative[-1] - 1) * np.asarray(probabilities, dtype=float)
     below = np.floor(position)
     t = position - below
@@ -329,6 +328,10 @@ def _quantile(values: np.ndarray, probabilities: np.ndarray, weights: np.ndarray
     a = ordered[np.searchsorted(cumulative, below, side="right")]
     b = ordered[np.searchsorted(cumulative, np.minimum(below + 1, cumulative[-1] - 1), side="right")]
     return np.where(t >= 0.5, b - (b - a) * (1 - t), a + (b - a) * t)  # numpy's lerp, for equal results
+
+
+def _is_sorted(values: np.ndarray) -> bool:
+    return bool(np.all(values[1:] >= values[:-1]))
 
 
 def nice_edges(values: np.ndarray, n_bins: int, *, integer: bool, weights: np.ndarray | None = None) -> list[float]:
@@ -351,33 +354,40 @@ def nice_edges(values: np.ndarray, n_bins: int, *, integer: bool, weights: np.nd
     is_finite = np.isfinite(values)
     finite = values[is_finite]
     weights = None if weights is None else np.asarray(weights, dtype=np.int64)[is_finite]
-    if weights is not None:
-        # Sorted once here, the later sorts (distinct values, quantiles, the recursion's) meet ordered data.
-        order = np.argsort(finite, kind="stable")
+    # Sorted once here: the distinct values, the quantiles and the recursion then read ordered data. An
+    # edge depends on the values at quantile positions only, so the order of equal values does not matter.
+    if weights is None:
+        finite = np.sort(finite)
+    elif not _is_sorted(finite):
+        order = np.argsort(finite)
         finite, weights = finite[order], weights[order]
-    distinct = np.unique(finite)
+    return _nice_edges_sorted(finite, n_bins, integer=integer, weights=weights)
+
+
+def _nice_edges_sorted(finite: np.ndarray, n_bins: int, *, integer: bool, weights: np.ndarray | None) -> list[float]:
+    """:func:`nice_edges` of sorted finite values."""
+    distinct = finite[np.concatenate([[True], finite[1:] != finite[:-1]])] if len(finite) else finite
     if len(distinct) <= 1:
         return []
     if len(distinct) <= n_bins:
         return [float(v) for v in distinct[1:]]
     lowest = distinct[0]
-    at_lowest = finite == lowest
-    share_lowest = np.mean(at_lowest) if weights is None else weights[at_lowest].sum() / weights.sum()
+    at_lowest = int(np.searchsorted(finite, lowest, side="right"))  # the sorted values start with the lowest
+    share_lowest = at_lowest / len(finite) if weights is None else weights[:at_lowest].sum() / weights.sum()
     if n_bins > 2 and share_lowest > 1 / n_bins:
         # A heavy lowest value (0 visits for most leads) gets its own bin; the rest is cut by quantiles.
-        rest = finite > lowest
-        rest_edges = nice_edges(finite[rest], n_bins - 1, integer=integer,
-                                weights=None if weights is None else weights[rest])
+        rest_edges = _nice_edges_sorted(finite[at_lowest:], n_bins - 1, integer=integer,
+                                        weights=None if weights is None else weights[at_lowest:])
         return [float(distinct[1]), *(e for e in rest_edges if e > distinct[1])]
-    cut = _quantile(finite, np.linspace(0, 1, n_bins + 1)[1:-1], weights)
+    cut = _quantile_sorted(finite, np.linspace(0, 1, n_bins + 1)[1:-1], weights)
     # A cut at a value keeps that value in the upper bin; moving it one step up
     # keeps the heavy value (such as 0 visits) whole in the lower bin instead.
-    cut = np.where(cut == distinct.min(), np.min(distinct[distinct > distinct.min()]), cut)
+    cut = np.where(cut == distinct[0], distinct[1], cut)
     cut = _round_significant(cut, 2)
     if integer:
         cut = np.ceil(cut)
     edges = np.unique(cut)
-    edges = edges[(edges > distinct.min()) & (edges <= distinct.max())]
+    edges = edges[(edges > distinct[0]) & (edges <= distinct[-1])]
     return [float(e) for e in edges]
 
 
@@ -395,8 +405,18 @@ def merge_small_bins(values: np.ndarray, edges: list[float], min_support: int,
     is_finite = np.isfinite(values)
     finite = values[is_finite]
     weights = None if weights is None else np.asarray(weights, dtype=np.int64)[is_finite]
+    if _is_sorted(finite):
+        # Each bin's count is a difference of cumulative counts at its edges: no pass over the values.
+        cumulative = np.concatenate([[0], np.cumsum(weights) if weights is not None else np.arange(1, len(finite) + 1)])
+
+        def bin_counts() -> np.ndarray:
+            return np.diff(cumulative[[0, *np.searchsorted(finite, edges, side="left"), len(finite)]])
+    else:
+        def bin_counts() -> np.ndarray:
+            return np.bincount(np.searchsorted(edges, finite, side="right"), weights=weights,
+                               minlength=len(edges) + 1)
     while edges:
-        counts = np.bincount(np.searchsorted(edges, finite, side="right"), weights=weights, minlength=len(edges) + 1)
+        counts = bin_counts()
         smallest = int(np.argmin(counts))
         if counts[smallest] >= min_support:
             break
@@ -688,9 +708,11 @@ def infer_attributes(
                 how = "user-given edges"
             else:
                 # On the distinct numbers weighted by their rows: the same edges, without sorting every row.
-                edges = merge_small_bins(distinct, nice_edges(distinct, n_bins, integer=is_integer,
-                                                              weights=rows_per_number),
-                                         min_support, weights=rows_per_number)
+                # Sorted once for both steps, which then read ordered values.
+                order = np.argsort(distinct)
+                ordered, weights = distinct[order], rows_per_number[order]
+                edges = merge_small_bins(ordered, nice_edges(ordered, n_bins, integer=is_integer, weights=weights),
+                                         min_support, weights=weights)
                 how = (f"quantile edges ({n_bins} bins asked, rounded to 2 significant figures, "
                        f"bins under {min_support} leads merged)")
             spec = NumericSpec(str(column), edges=edges, integer=is_integer,
