@@ -203,3 +203,22 @@ def test_numeric_edges_from_distinct_values_equal_the_edges_of_every_row():
         expected = merge_small_bins(numbers, nice_edges(numbers, 6, integer=integer), 30)
         assert edges[column] == expected, column
         assert len(expected) >= 2, column
+
+
+def test_merge_small_bins_counts_sorted_values_as_it_counts_shuffled_ones():
+    # Sorted values are counted by cumulative sums, others by a bincount of every value: both must merge alike.
+    from calibrate.attributes import merge_small_bins
+
+    rng = np.random.default_rng(11)
+    for _ in range(200):
+        values = rng.integers(0, int(rng.integers(2, 40)), int(rng.integers(5, 400))).astype(float)
+        weights = rng.integers(1, 20, len(values))
+        edges = sorted(set(rng.choice(values, int(rng.integers(1, 8))).tolist()))
+        min_support = int(rng.integers(1, 300))
+        order = np.argsort(values)
+        shuffled = rng.permutation(len(values))
+        for w in (None, weights):
+            on_sorted = merge_small_bins(values[order], edges, min_support, weights=None if w is None else w[order])
+            on_shuffled = merge_small_bins(values[shuffled], edges, min_support,
+                                           weights=None if w is None else w[shuffled])
+            assert on_sorted == on_shuffled
