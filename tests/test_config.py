@@ -223,6 +223,54 @@ def test_shipped_schema_rejects_a_broken_document(config, schema_validator):
     assert not schema_validator.is_valid(document)
 
 
+def _mutations(document, rng, n):
+    """``n`` copies of ``document``, each with one node deleted, added to or replaced by a value of another type."""
+    paths = []
+    stack = [((), document)]
+    while stack:
+        path, node = stack.pop()
+        paths.append(path)
+        children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        stack.extend((path + (key,), child) for key, child in children)
+    replacements = ["text", -1, 1.5, None, True, [], {}, 10**6]
+    for i in rng.choice(len(paths), size=n):
+        mutated = copy.deepcopy(document)
+        *parents, last = paths[i] or ("schema_version",)
+        node = mutated
+        for key in parents:
+            node = node[key]
+        how = rng.integers(3)
+        if how == 0 and isinstance(node, dict):
+            del node[last]
+        elif how == 1 and isinstance(node[last], dict):
+            node[last]["unexpected"] = 1
+        else:
+            node[last] = replacements[rng.integers(len(replacements))]
+        yield mutated
+
+
+@pytest.mark.parametrize("which", ["config", "unicode_config"])
+def test_jsonschema_rs_decides_as_python_jsonschema_on_broken_documents(which, request, schema_validator):
+    # Loading decides with jsonschema-rs (fast) and words errors with python-jsonschema (the reference
+    # implementation): on 600 documents broken one node at a time, both must accept and reject the same ones.
+    import jsonschema_rs
+
+    fast = jsonschema_rs.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    document = request.getfixturevalue(which).to_dict()
+    verdicts = [(fast.is_valid(d), schema_validator.is_valid(d))
+                for d in _mutations(document, np.random.default_rng(3), 600)]
+    assert all(a == b for a, b in verdicts), [i for i, (a, b) in enumerate(verdicts) if a != b][:5]
+    rejected = sum(not b for _, b in verdicts)
+    assert 100 < rejected < 600  # neither validator is vacuous, and some changes are allowed (a level's text)
+
+
+def test_a_numpy_number_in_a_document_is_refused_with_the_place_named(config):
+    document = config.to_dict()
+    document["scale"]["threshold"] = np.int64(100)  # JSON has no numpy numbers
+    with pytest.raises(ConfigError, match=r"at scale/threshold: np.int64\(100\) is not of type 'integer'"):
+        ScoringConfig(document)
+
+
 # --------------------------------------------------------------------------- #
 # Loading errors
 # --------------------------------------------------------------------------- #
