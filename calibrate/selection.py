@@ -280,9 +280,9 @@ def cramers_v_matrix(
 ) -> pd.DataFrame:
     """Cramér's V of every pair of attributes, from their level codes.
 
-    Each pair's contingency table is one ``numpy.bincount`` of
-    ``code_a * n_levels[b] + code_b`` over the rows; empty rows and columns
-    are dropped and V computed as
+    Each pair's contingency table counts ``code_a * n_levels[b] + code_b``
+    over the rows (a few attributes at a time, see :func:`_pair_tables`);
+    empty rows and columns are dropped and V computed as
     ``scipy.stats.contingency.association(table, method="cramer")`` does.
     A few milliseconds a pair for a million rows, so large tables are
     sampled (``max_rows``).
@@ -341,18 +341,71 @@ def cramers_v_matrix(
         rows = subsample_rows(n_rows, max_rows, seed=seed, row_keys=row_keys)
         arrays = {name: a[rows] for name, a in arrays.items()}
     arrays = {name: a.astype(np.int64, copy=False) for name, a in arrays.items()}  # sampled first: less to copy
-    size = {str(name): int(n_levels[name]) for name in codes}
+    sizes = [int(n_levels[name]) for name in codes]
+    tables = _pair_tables([arrays[name] for name in names], sizes)
     v = np.eye(len(names))
-    for i, a in enumerate(names):
-        scaled: dict[int, np.ndarray] = {}  # a's codes times each other attribute's level count, made once
-        for j in range(i + 1, len(names)):
-            b = names[j]
-            if size[b] not in scaled:
-                scaled[size[b]] = arrays[a] * size[b]
-            table = np.bincount(scaled[size[b]] + arrays[b], minlength=size[a] * size[b]).reshape(size[a], size[b])
-            table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
-            v[i, j] = v[j, i] = _cramers_v(table) if min(table.shape) >= 2 else np.nan
+    for (i, j), table in tables.items():
+        table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
+        v[i, j] = v[j, i] = _cramers_v(table) if min(table.shape) >= 2 else np.nan
     return pd.DataFrame(v, index=pd.Index(names, name="attribute"), columns=pd.Index(names, name="attribute"))
+
+
+#: Largest number of level combinations of a block of attributes counted jointly by :func:`_pair_tables`.
+_BLOCK_CELLS = 256
+
+
+def _pair_tables(codes: Sequence[np.ndarray], sizes: Sequence[int]) -> dict[tuple[int, int], np.ndarray]:
+    """The contingency table of every pair of attributes ``i < j``, shaped ``(sizes[i], sizes[j])``.
+
+    A pass over the rows costs the same whatever it counts, so attributes are
+    taken in blocks of a few with few level combinations (at most
+    :data:`_BLOCK_CELLS`), and each pair of blocks is counted jointly in one
+    ``numpy.bincount``: every pair table is a sum of that joint table, and the
+    counts equal a ``bincount`` of the pair (integers, summed exactly). Thirty
+    attributes of 6 to 40 levels make about sixteen blocks: some 130 passes
+    instead of 435.
+    """
+    blocks: list[list[int]] = []
+    for i, size in enumerate(sizes):
+        if blocks and math.prod(sizes[k] for k in blocks[-1]) * size <= _BLOCK_CELLS:
+            blocks[-1].append(i)
+        else:
+            blocks.append([i])
+    cells = [math.prod(sizes[k] for k in block) for block in blocks]
+    block_codes = []
+    for block in blocks:
+        code = codes[block[0]]
+        for k in block[1:]:
+            code = code * sizes[k] + codes[k]  # mixed radix, so the joint table reshapes to the members' sizes
+        block_codes.append(code)
+
+    tables: dict[tuple[int, int], np.ndarray] = {}
+
+    def add_pairs(joint: np.ndarray, members: list[int], pairs: list[tuple[int, int]]) -> None:
+        joint = joint.reshape([sizes[k] for k in members])
+        for x, y in pairs:
+            others = tuple(axis for axis in range(len(members)) if axis not in (x, y))
+            tables[(members[x], members[y])] = joint.sum(axis=others) if others else joint
+
+    for block, code, size in zip(blocks, block_codes, cells, strict=True):
+        if len(block) > 1:  # the pairs within a block
+            add_pairs(np.bincount(code, minlength=size), block,
+                      [(x, y) for x in range(len(block)) for y in range(x + 1, len(block))])
+    # Written into the same buffers pair after pair: a fresh array per pair costs more in page faults
+    # (first touch of new memory) than the arithmetic.
+    n_rows = len(codes[0]) if len(codes) else 0
+    pair_code = np.empty(n_rows, dtype=np.int64)
+    scaled_buffers: dict[int, np.ndarray] = {}
+    for b in range(len(blocks)):
+        scaled: dict[int, np.ndarray] = {}  # block b's codes times each later block's cells, made once
+        for c in range(b + 1, len(blocks)):
+            if cells[c] not in scaled:
+                buffer = scaled_buffers.setdefault(cells[c], np.empty(n_rows, dtype=np.int64))
+                scaled[cells[c]] = np.multiply(block_codes[b], cells[c], out=buffer)
+            joint = np.bincount(np.add(scaled[cells[c]], block_codes[c], out=pair_code), minlength=cells[b] * cells[c])
+            add_pairs(joint, blocks[b] + blocks[c],
+                      [(x, len(blocks[b]) + y) for x in range(len(blocks[b])) for y in range(len(blocks[c]))])
+    return tables
 
 
 def _cramers_v(table: np.ndarray) -> float:

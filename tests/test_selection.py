@@ -207,6 +207,23 @@ def test_cramers_v_matches_scipy_on_pandas_crosstab(categorical: pd.DataFrame) -
     assert 0.5 < v.loc["a", "b"] < 0.8
 
 
+def test_pair_tables_from_blocks_equal_pandas_crosstab_of_each_pair() -> None:
+    # Reference: pandas.crosstab of each pair. Sizes from 1 to 300 levels make blocks of one, two and
+    # three attributes (at most selection._BLOCK_CELLS combinations), so every way a pair is summed
+    # out of a joint table is checked: within a block, across blocks, and single-attribute blocks.
+    rng = np.random.default_rng(17)
+    sizes = [2, 3, 5, 40, 1, 7, 300, 4, 2, 9, 12]
+    n = 5000
+    codes = [rng.integers(0, size, n) for size in sizes]
+    codes[2] = (codes[1] + rng.integers(0, 2, n)) % sizes[2]  # dependent pairs, so tables are not uniform
+    tables = selection._pair_tables(codes, sizes)
+    assert set(tables) == {(i, j) for i in range(len(sizes)) for j in range(i + 1, len(sizes))}
+    for (i, j), table in tables.items():
+        expected = pd.crosstab(pd.Categorical(codes[i], categories=range(sizes[i])),
+                               pd.Categorical(codes[j], categories=range(sizes[j])), dropna=False)
+        np.testing.assert_array_equal(table, expected.to_numpy(), err_msg=f"pair {i}, {j}")
+
+
 def test_cramers_v_ignores_empty_levels_and_samples_deterministically(categorical: pd.DataFrame) -> None:
     codes, n_levels = _codes(categorical)
     padded = {name: n + 3 for name, n in n_levels.items()}          # unused codes, as (unseen) levels are
