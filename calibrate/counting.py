@@ -75,10 +75,12 @@ def count_levels(
     y = np.asarray(y, dtype=np.int64)
     codes = encode_all(frame, specs)
     leads, customers, attributes, levels, kinds = [], [], [], [], []
+    pair_codes = np.empty(len(y), dtype=np.int64)  # one buffer for every attribute: new memory costs page faults
     for spec in specs:
         labels = spec.level_labels
         # One count of (level, outcome) pairs: leads and customers of each level in one pass.
-        pairs = np.bincount(2 * codes[spec.name].astype(np.int64) + y, minlength=2 * len(labels)).reshape(-1, 2)
+        np.multiply(codes[spec.name], 2, out=pair_codes, dtype=np.int64)  # in int64: narrow codes would overflow
+        pairs = np.bincount(np.add(pair_codes, y, out=pair_codes), minlength=2 * len(labels)).reshape(-1, 2)
         leads.append(pairs.sum(axis=1))
         customers.append(pairs[:, 1])
         attributes.extend([spec.name] * len(labels))
