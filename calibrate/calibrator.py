@@ -892,8 +892,11 @@ class Calibrator:
     def _group_scores(self) -> dict[str, np.ndarray]:
         totals = {"fit": np.zeros(len(self.training_scores_), dtype=np.int64),
                   "engagement": np.zeros(len(self.training_scores_), dtype=np.int64)}
+        looked_up = np.empty(len(self.training_scores_), dtype=np.int64)  # reused: new memory costs page faults
         for spec in self.specs_:
-            totals[self.groups_[spec.name]] += self.points_result_.points[spec.name][self._codes[spec.name]]
+            # Codes from encode_all index the levels' points: nothing is clipped.
+            totals[self.groups_[spec.name]] += np.take(self.points_result_.points[spec.name].astype(np.int64, copy=False),
+                                                       self._codes[spec.name], out=looked_up, mode="clip")
         return totals
 
     def _fit_grades(self, y: np.ndarray) -> None:

@@ -107,11 +107,24 @@ def resolve_shrinkage(shrinkage: str, method: str) -> str:
 
 
 def scores_from_points(points: Mapping[str, np.ndarray], codes: Mapping[str, np.ndarray], base: float = 0.0) -> np.ndarray:
-    """Total score of every row: base plus each attribute's points at the row's level code."""
+    """Total score of every row: base plus each attribute's points at the row's level code.
+
+    Codes index the points (``0 <= code < len(points[name])``), as :func:`calibrate.counting.encode_all` gives.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> scores_from_points({"a": np.array([10.0, -5.0])}, {"a": np.array([0, 1, 1])}, base=1.0).tolist()
+    [11.0, -4.0, -4.0]
+    """
     n = len(next(iter(codes.values()))) if codes else 0
     total = np.full(n, float(base))
+    looked_up = np.empty(n)  # one buffer for every attribute: new memory costs page faults
     for name, per_code in points.items():
-        total += np.asarray(per_code, dtype=float)[codes[name]]
+        table, level_codes = np.asarray(per_code, dtype=float), np.asarray(codes[name])
+        if n and (level_codes.min() < 0 or level_codes.max() >= len(table)):
+            raise ValueError(f"level codes of {name!r} must lie in [0, {len(table)}), the points' levels")
+        total += np.take(table, level_codes, out=looked_up, mode="clip")  # checked above: nothing is clipped
     return total
 
 

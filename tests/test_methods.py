@@ -441,3 +441,18 @@ def test_no_warnings_from_the_methods() -> None:
         base, points = logistic_points(fit)
         round_points(points, codes, base=base)
         shrink_rates(np.array([0, 3, 9]), np.array([10, 30, 40]))
+
+
+def test_scores_from_points_sums_each_attributes_points_and_refuses_codes_outside_its_levels():
+    # Reference: the sum written out per row with Python indexing.
+    from calibrate.fitting import scores_from_points
+
+    rng = np.random.default_rng(2)
+    points = {"a": np.array([10.0, -5.0, 0.0]), "b": np.array([3.0, 7.0])}
+    codes = {"a": rng.integers(0, 3, 50).astype(np.int8), "b": rng.integers(0, 2, 50)}
+    expected = [2.0 + points["a"][i] + points["b"][j] for i, j in zip(codes["a"], codes["b"], strict=True)]
+    assert scores_from_points(points, codes, base=2.0).tolist() == expected
+    for bad in (3, -1):
+        broken = dict(codes, a=np.where(np.arange(50) == 7, bad, codes["a"]))
+        with pytest.raises(ValueError, match=r"level codes of 'a' must lie in \[0, 3\)"):
+            scores_from_points(points, broken)
