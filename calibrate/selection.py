@@ -340,7 +340,6 @@ def cramers_v_matrix(
     if max_rows is not None and n_rows > max_rows:
         rows = subsample_rows(n_rows, max_rows, seed=seed, row_keys=row_keys)
         arrays = {name: a[rows] for name, a in arrays.items()}
-    arrays = {name: a.astype(np.int64, copy=False) for name, a in arrays.items()}  # sampled first: less to copy
     sizes = [int(n_levels[name]) for name in codes]
     tables = _pair_tables([arrays[name] for name in names], sizes)
     v = np.eye(len(names))
@@ -376,7 +375,8 @@ def _pair_tables(codes: Sequence[np.ndarray], sizes: Sequence[int]) -> dict[tupl
     for block in blocks:
         code = codes[block[0]]
         for k in block[1:]:
-            code = code * sizes[k] + codes[k]  # mixed radix, so the joint table reshapes to the members' sizes
+            # Mixed radix, so the joint table reshapes to the members' sizes; in int64, as codes may be narrow.
+            code = np.multiply(code, sizes[k], dtype=np.int64) + codes[k]
         block_codes.append(code)
 
     tables: dict[tuple[int, int], np.ndarray] = {}
@@ -400,8 +400,10 @@ def _pair_tables(codes: Sequence[np.ndarray], sizes: Sequence[int]) -> dict[tupl
         scaled: dict[int, np.ndarray] = {}  # block b's codes times each later block's cells, made once
         for c in range(b + 1, len(blocks)):
             if cells[c] not in scaled:
-                buffer = scaled_buffers.setdefault(cells[c], np.empty(n_rows, dtype=np.int64))
-                scaled[cells[c]] = np.multiply(block_codes[b], cells[c], out=buffer)
+                if cells[c] not in scaled_buffers:
+                    scaled_buffers[cells[c]] = np.empty(n_rows, dtype=np.int64)
+                buffer = scaled_buffers[cells[c]]
+                scaled[cells[c]] = np.multiply(block_codes[b], cells[c], out=buffer, dtype=np.int64)
             joint = np.bincount(np.add(scaled[cells[c]], block_codes[c], out=pair_code), minlength=cells[b] * cells[c])
             add_pairs(joint, blocks[b] + blocks[c],
                       [(x, len(blocks[b]) + y) for x in range(len(blocks[b])) for y in range(len(blocks[c]))])

@@ -212,10 +212,11 @@ def test_pair_tables_from_blocks_equal_pandas_crosstab_of_each_pair() -> None:
     # three attributes (at most selection._BLOCK_CELLS combinations), so every way a pair is summed
     # out of a joint table is checked: within a block, across blocks, and single-attribute blocks.
     rng = np.random.default_rng(17)
-    sizes = [2, 3, 5, 40, 1, 7, 300, 4, 2, 9, 12]
+    sizes = [2, 3, 5, 40, 1, 7, 300, 4, 2, 9, 12, 16, 16]  # the last two: a block whose codes pass 127
     n = 5000
     codes = [rng.integers(0, size, n) for size in sizes]
     codes[2] = (codes[1] + rng.integers(0, 2, n)) % sizes[2]  # dependent pairs, so tables are not uniform
+    codes = [c.astype(np.int8 if size <= 127 else np.int16) for c, size in zip(codes, sizes)]  # as count_levels
     tables = selection._pair_tables(codes, sizes)
     assert set(tables) == {(i, j) for i in range(len(sizes)) for j in range(i + 1, len(sizes))}
     for (i, j), table in tables.items():
