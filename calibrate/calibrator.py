@@ -83,6 +83,7 @@ from calibrate.grading import (
     split_grades,
 )
 from calibrate.io import read_leads_coded
+from calibrate.parallel import in_background
 from calibrate.progress import Steps, progress_wanted
 from calibrate.scoring import score_leads
 from calibrate.selection import cramers_v_matrix, detect_leakage, select_attributes
@@ -552,6 +553,11 @@ class Calibrator:
             frame, self.duplicate_rows_ = check_duplicate_ids(frame, id_column, keep=duplicate_ids)
         n_rows = len(frame)
         steps.advance("signals")
+        # Keyed on row content, so the same leads are held out whatever the order of the rows. Derived signals
+        # are functions of the file's columns: hashing those alone keeps the split (and the fingerprint) of a
+        # fit with signals and one without the same. Hashed on a thread while the signals are derived.
+        file_columns = list(frame.columns)
+        hashing = in_background(sorted_row_hashes, frame, file_columns)
         frame, derived_decided = self._derive(frame, id_column=id_column, activities=activities,
                                               account_column=account_column, target_accounts=target_accounts,
                                               account_status=account_status, as_of=as_of, date_column=date_column)
@@ -564,12 +570,16 @@ class Calibrator:
                             f"{suggest_columns(str(unknown[0]), frame.columns)}")
         outcome = resolve_target(frame, target, positive=positive, exclude=exclude, placeholders=self.placeholders)
         decided_rows = frame if outcome.keep.all() else frame.loc[outcome.keep]  # read only: no copy needed
-        # Keyed on row content, so the same leads are held out whatever the order of the rows. Derived signals
-        # are functions of the file's columns: hashing those alone keeps the split (and the fingerprint) of a
-        # fit with signals and one without the same.
         derived = set(self.signals_.outputs) if self.signals_ is not None else set()
         raw = [c for c in frame.columns if c not in derived]
-        raw_row_hashes = sorted_row_hashes(frame, raw)
+        raw_row_hashes = hashing.result()
+        if raw != file_columns:  # a derived signal named like a column of the file replaced it
+            raw_row_hashes = sorted_row_hashes(frame, raw)
+        elif self.junk_rows_:
+            raw_row_hashes = raw_row_hashes[~np.asarray(self.derived_.junk, dtype=bool)]
+        # The fingerprint sorts every row hash: on a thread, taken when the config is written.
+        fingerprinting = (in_background(fingerprint_of_rows, raw, raw_row_hashes)
+                          if len({str(c) for c in raw}) == len(raw) else None)
         keys = raw_row_hashes[outcome.keep]
         period = self._period(decided_rows, date_column, allow_unparseable=self.holdout is None)
         if self.holdout is not None:
@@ -587,8 +597,7 @@ class Calibrator:
         self.train_: np.ndarray = train
         self.n_rows_: int = n_rows
         self.target_: str = target
-        self.fingerprint_: str = (fingerprint_of_rows(raw, raw_row_hashes) if len({str(c) for c in raw}) == len(raw)
-                                  else data_fingerprint(frame[raw]))
+        self.fingerprint_: str = data_fingerprint(frame[raw]) if fingerprinting is None else ""  # taken below
         self.period_: dict[str, str] | None = period
         self._training_y = y
         self.train_leads_: int = len(y)
@@ -609,6 +618,8 @@ class Calibrator:
         self._fit_points(y)
         self._fit_grades(y)
         self.backtest_: dict[str, Any] | None = None
+        if fingerprinting is not None:
+            self.fingerprint_ = fingerprinting.result()
         self.config_: ScoringConfig = ScoringConfig._draft(self._document()) if test is not None \
             else ScoringConfig(self._document())
         steps.advance("backtest")

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar
 
-__all__ = ["MAX_THREADS", "THREADED_ROWS", "available_cpus", "iter_columns", "map_columns", "n_threads"]
+__all__ = ["MAX_THREADS", "THREADED_ROWS", "available_cpus", "in_background", "iter_columns", "map_columns",
+           "n_threads"]
 
 #: Below this many rows a column's work is too short for threads to pay: the columns go one after the other.
 THREADED_ROWS = 200_000
@@ -97,3 +98,23 @@ def iter_columns(function: Callable[[_Item], _Result], items: Sequence[_Item], *
     batch = 2 * n_threads(rows, len(items))
     for start in range(0, len(items), batch):
         yield from map_columns(function, items[start:start + batch], rows=rows)
+
+
+def in_background(function: Callable[..., _Result], *args: Any) -> Future[_Result]:
+    """Start ``function(*args)`` on a thread of its own; the caller goes on and takes ``.result()`` when needed.
+
+    For work that lets go of the interpreter lock (hashing, sorting) while
+    the caller's own work is mostly Python. ``function`` must be pure, and
+    its arguments not changed until the result is taken. An error it raises
+    is raised by ``.result()``.
+
+    Examples
+    --------
+    >>> in_background(sorted, [3, 1, 2]).result()
+    [1, 2, 3]
+    """
+    pool = ThreadPoolExecutor(1, thread_name_prefix="calibrate-background")
+    try:
+        return pool.submit(function, *args)
+    finally:
+        pool.shutdown(wait=False)  # the thread ends with its one task

@@ -21,6 +21,7 @@ from calibrate.activity import read_activities
 from calibrate.cli import main
 from calibrate.crm_data import make_crm_export, write_crm_export
 from calibrate.errors import DataError
+from calibrate.fingerprint import data_fingerprint
 
 FIT = {"target": "stage", "positive": ["Closed Won"], "exclude": ["Open"], "id_column": "lead_id",
        "as_of": "decided_date"}
@@ -144,6 +145,8 @@ def test_junk_prefilter_sets_aside_and_flags(export):
     expected = (derived["form.junk"] != "clean") | derived["email.domain_type"].isin(["disposable", "invalid"])
     assert cal.junk_rows_ == int(expected.sum()) > 0
     assert cal.config_.to_dict()["training"]["rows_set_aside_as_junk"] == cal.junk_rows_
+    # The fingerprint is of the leads kept (the file's columns), though rows are hashed before junk is known.
+    assert cal.fingerprint_ == data_fingerprint(export.leads.loc[~expected.to_numpy()])
     # used + excluded + junk = rows read
     outcome = cal.outcome_
     assert outcome.leads + outcome.excluded_rows + outcome.missing_rows + cal.junk_rows_ == len(export.leads)

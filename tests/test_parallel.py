@@ -71,3 +71,11 @@ def test_hashes_and_codes_on_threads_equal_the_loop(monkeypatch: pytest.MonkeyPa
         np.testing.assert_array_equal(threaded_codes[name], codes)
     threaded_specs, _, _ = infer_attributes(frame.drop(columns=["converted"], errors="ignore"))
     assert [(s.name, s.level_labels) for s in threaded_specs] == [(s.name, s.level_labels) for s in specs]
+
+
+def test_in_background_runs_on_another_thread_and_raises_through_result() -> None:
+    ran_on = parallel.in_background(lambda: threading.get_ident()).result()
+    assert ran_on != threading.get_ident()
+    failing = parallel.in_background(int, "not a number")
+    with pytest.raises(ValueError, match="invalid literal"):
+        failing.result()
