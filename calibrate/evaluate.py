@@ -47,6 +47,7 @@ from scipy import stats as sps
 from sklearn.metrics import brier_score_loss
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
+from calibrate.counting import distinct_counts
 from calibrate.errors import DataError
 from calibrate.validation import as_outcome
 from calibrate.stats import wilson_interval
@@ -611,7 +612,8 @@ def calibration_edges(score: np.ndarray, *, n_bands: int = 5) -> list[float]:
     if n_bands < 1:
         raise ValueError(f"n_bands must be at least 1, got {n_bands}")
     values = _scores(score, len(np.asarray(score)))
-    distinct, counts = np.unique(values, return_counts=True)
+    given = np.asarray(score)
+    distinct, counts = distinct_counts(given if given.dtype.kind in "iu" else values)  # integers: counted
     if len(distinct) <= 1 or n_bands == 1:
         return []
     share_below = np.cumsum(counts)[:-1] / len(values)  # share of leads below distinct[1:]

@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from calibrate.counting import distinct_counts
 from calibrate.errors import DataError
 from calibrate.validation import as_outcome
 from calibrate.stats import wilson_interval
@@ -666,7 +667,8 @@ def grade_edges(scores: np.ndarray, n_grades: int = 4) -> list[float]:
     if isinstance(n_grades, bool) or not isinstance(n_grades, (int, np.integer)) or n_grades < 1:
         raise ValueError(f"n_grades must be a positive integer (e.g. 4), got {n_grades!r}")
     values = _scores(scores, "scores")
-    distinct, counts = np.unique(values, return_counts=True)
+    given = np.asarray(scores)
+    distinct, counts = distinct_counts(given if given.dtype.kind in "iu" else values)  # integers: counted
     if len(distinct) < 2 or n_grades == 1:
         return []
     below = np.cumsum(counts)[:-1]  # leads strictly below distinct[1:]

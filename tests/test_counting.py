@@ -30,3 +30,23 @@ def test_counts_equal_a_crosstab_whatever_the_number_of_levels(n_values: int) ->
     assert table.loc["source", "customers"].tolist() == expected[1].tolist()
     assert (encode_all(frame, [spec])["source"] == codes["source"]).all()
     assert (codes["source"].astype(np.int64) == spec.encode(frame["source"])).all()
+
+
+def test_distinct_counts_equals_numpy_unique():
+    # Reference: numpy.unique(return_counts=True), on dense and sparse ranges, negatives and every integer type.
+    from calibrate.counting import distinct_counts
+
+    rng = np.random.default_rng(4)
+    for dtype in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint32, np.uint64):
+        info = np.iinfo(dtype)
+        for low, high, n in ((0, 3, 50), (-40, 90, 1000), (0, 10**6, 300), (info.min, info.max, 200), (7, 8, 1),
+                                (info.max - 5, info.max, 30)):
+            low, high = max(low, info.min), min(high, info.max)
+            values = rng.integers(low, high, n, dtype=dtype, endpoint=True)
+            distinct, counts = distinct_counts(values)
+            expected_distinct, expected_counts = np.unique(values, return_counts=True)
+            np.testing.assert_array_equal(distinct, expected_distinct)
+            np.testing.assert_array_equal(counts, expected_counts)
+            assert distinct.dtype == expected_distinct.dtype and counts.dtype == expected_counts.dtype
+    floats = np.array([2.5, -1.0, 2.5])
+    assert [a.tolist() for a in distinct_counts(floats)] == [[-1.0, 2.5], [1, 2]]
