@@ -260,6 +260,8 @@ def to_numbers(values: pd.Series, placeholders: Sequence[str] = DEFAULT_PLACEHOL
         Rows holding text that is neither a number nor a placeholder.
     """
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        if factorized is not None and factorized.row_numbers is not None:
+            return factorized.row_numbers, np.zeros(len(values), dtype=bool)
         numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         return numbers, np.zeros(len(values), dtype=bool)
     factorized = factorized or factorize_keys(values, placeholders)

@@ -150,6 +150,10 @@ class FactorizedKeys:
         For a numeric column, the distinct values behind the keys: the keys
         (each number's own spelling) are then written only when asked for, as
         a column of amounts can hold a distinct value per row.
+    row_numbers : numpy.ndarray, optional
+        For a numeric column, its values as float64 (NaN where missing), as
+        factorised: :func:`calibrate.attributes.to_numbers` reads them instead
+        of converting the column again.
     """
 
     codes: np.ndarray
@@ -160,6 +164,7 @@ class FactorizedKeys:
     texts: list[str] | None = field(default=None, repr=False)
     spellings: list[str] | None = field(default=None, repr=False)
     numbers: np.ndarray | None = field(default=None, repr=False)
+    row_numbers: np.ndarray | None = field(default=None, repr=False)
 
     @cached_property
     def keys(self) -> list[str]:
@@ -198,8 +203,10 @@ def _factorize_numbers(values: pd.Series, placeholders: Sequence[str], weights: 
     # do, in the same order of first appearance; -0.0 and 0.0 are one value, as their key "0" is one.
     numbers = values.to_numpy(dtype=float, na_value=np.nan)
     codes, uniques = pd.factorize(numbers, use_na_sentinel=True)
-    rows = None if weights is None else np.asarray(weights, dtype=np.int64)[codes >= 0]
-    counts = np.bincount(codes[codes >= 0], weights=rows, minlength=len(uniques)).astype(np.int64)
+    present = codes >= 0
+    every = bool(present.all())  # then no copy of the codes is needed to count them
+    rows = None if weights is None else np.asarray(weights, dtype=np.int64)[present]
+    counts = np.bincount(codes if every else codes[present], weights=rows, minlength=len(uniques)).astype(np.int64)
     is_placeholder = np.isin(uniques, _numeric_placeholders(tuple(placeholders)))
     placeholder_rows, spelled = 0, []
     if is_placeholder.any():
@@ -209,8 +216,9 @@ def _factorize_numbers(values: pd.Series, placeholders: Sequence[str], weights: 
         renumber = np.where(is_placeholder, -1, np.cumsum(~is_placeholder) - 1)
         codes = np.append(renumber, -1)[codes]  # the NA sentinel -1 picks the appended -1
         uniques, counts = uniques[~is_placeholder], counts[~is_placeholder]
-    return FactorizedKeys(codes=codes.astype(np.int64), counts=counts, merged={}, placeholder_rows=placeholder_rows,
-                          placeholder_spellings=spelled, numbers=uniques)
+    return FactorizedKeys(codes=codes.astype(np.int64, copy=False), counts=counts, merged={},
+                          placeholder_rows=placeholder_rows,
+                          placeholder_spellings=spelled, numbers=uniques, row_numbers=numbers)
 
 
 #: Up to this many distinct values a column's spellings are tallied in dicts (a pandas group-by costs
