@@ -27,7 +27,7 @@ import pandas as pd
 from calibrate.attributes import AttributeSpec
 from calibrate.parallel import map_columns
 
-__all__ = ["count_levels", "distinct_counts", "encode_all"]
+__all__ = ["count_levels", "distinct_counts", "encode_all", "take_narrow"]
 
 
 def encode_all(frame: pd.DataFrame, specs: Sequence[AttributeSpec]) -> dict[str, np.ndarray]:
@@ -37,15 +37,39 @@ def encode_all(frame: pd.DataFrame, specs: Sequence[AttributeSpec]) -> dict[str,
     levels (int8 up to 127): the fit keeps every attribute's codes at once.
     """
     columns = [(spec, frame[spec.name]) for spec in specs]
-    codes = map_columns(lambda item: _narrow(item[0].encode(item[1]), len(item[0].level_labels)), columns,
-                        rows=len(frame))
+    codes = map_columns(_encode_narrow, columns, rows=len(frame))
     return {spec.name: code for spec, code in zip(specs, codes, strict=True)}
+
+
+def _encode_narrow(item: tuple[AttributeSpec, pd.Series]) -> np.ndarray:
+    """``spec.encode(values)`` in the narrowest integer type, gathered from the spec's small table."""
+    spec, values = item
+    codes, table = spec._encoded(values)
+    table = _narrow(table, len(spec.level_labels))  # narrowed before the gather: no int64 code per row is made
+    return take_narrow(table, codes) if codes.dtype.itemsize < np.dtype(np.intp).itemsize else table[codes]
 
 
 def _narrow(codes: np.ndarray, n_levels: int) -> np.ndarray:
     """Level codes in the narrowest integer type that holds them: every attribute's codes are kept for the fit."""
     dtype = np.int8 if n_levels <= 127 else np.int16 if n_levels <= 32_767 else np.int32
     return codes.astype(dtype, copy=False)
+
+
+def take_narrow(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """``table[codes]`` for codes narrower than intp (Arrow's int32 dictionary indices, uint8 bins).
+
+    numpy would first copy such codes to intp; Arrow's take gathers from them as they are.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> take_narrow(np.array([10, 20, 30]), np.array([2, 0, 2], dtype=np.uint8)).tolist()
+    [30, 10, 30]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.take(pa.array(table), pa.array(codes)).to_numpy()
 
 
 def count_levels(

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from calibrate.activity import ActivityLog
+from calibrate.counting import take_narrow
 from calibrate.errors import DataError, UnseenLevelWarning
 from calibrate.parallel import MAX_THREADS, THREADED_ROWS, available_cpus
 from calibrate.target import suggest_columns
@@ -75,17 +76,6 @@ def _n_threads(n_rows: int, n_attributes: int) -> int:
     return max(1, min(available_cpus(), MAX_THREADS, n_attributes))
 
 
-def _take_narrow(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """``table[codes]`` for codes narrower than intp (Arrow's int32 dictionary indices, uint8 bins).
-
-    numpy would first copy such codes to intp; Arrow's take gathers from them as they are.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    return pc.take(pa.array(table), pa.array(codes)).to_numpy()
-
-
 def _add_points(spec: AttributeSpec, points: np.ndarray, column: pd.Series, total: np.ndarray,
                 buffer: np.ndarray) -> np.ndarray | None:
     """Add the attribute's points of every row to ``total``; the rows scored as unseen, when there are some.
@@ -97,13 +87,13 @@ def _add_points(spec: AttributeSpec, points: np.ndarray, column: pd.Series, tota
     codes, table = spec._encoded(column)
     per_entry = points[table].astype(total.dtype, copy=False)
     if codes.dtype.itemsize < np.dtype(np.intp).itemsize:
-        np.add(total, _take_narrow(per_entry, codes), out=total)
+        np.add(total, take_narrow(per_entry, codes), out=total)
     else:
         np.take(per_entry, codes, out=buffer, mode="clip")  # codes index the table
         np.add(total, buffer, out=total)
     unseen = table == len(points) - 1
     if unseen.any():
-        rows = _take_narrow(unseen.view(np.uint8), codes).view(bool) \
+        rows = take_narrow(unseen.view(np.uint8), codes).view(bool) \
             if codes.dtype.itemsize < np.dtype(np.intp).itemsize else unseen[codes]
         if rows.any():
             return rows
