@@ -265,11 +265,16 @@ def to_numbers(values: pd.Series, placeholders: Sequence[str] = DEFAULT_PLACEHOL
         numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         return numbers, np.zeros(len(values), dtype=bool)
     factorized = factorized or factorize_keys(values, placeholders)
-    parsed = pd.to_numeric(pd.Series(factorized.keys, dtype=object), errors="coerce").to_numpy(dtype=float)
+    parsed = _parsed_keys(factorized)
     lookup = np.append(parsed, np.nan)
     numbers = lookup[factorized.codes]
     bad = np.append(np.isnan(parsed), False)
     return numbers, bad[factorized.codes]
+
+
+def _parsed_keys(factorized: FactorizedKeys) -> np.ndarray:
+    """Each key as a float, NaN where it is not a number."""
+    return pd.to_numeric(pd.Series(factorized.keys, dtype=object), errors="coerce").to_numpy(dtype=float)
 
 
 def _format_number(x: float) -> str:
@@ -474,7 +479,8 @@ def _data_rows(series: pd.Series, mask: np.ndarray, limit: int = 2) -> list[tupl
     return [(str(value), int(row)) for value, row in zip(series.iloc[positions].tolist(), rows, strict=True)]
 
 
-def _warn_mostly_numeric(column: object, series: pd.Series, unparseable: np.ndarray, n_present: int) -> None:
+def _warn_mostly_numeric(column: object, series: pd.Series, factorized: FactorizedKeys, unparseable: np.ndarray,
+                         n_present: int) -> None:
     """Warn when a column of numbers is read as categories because a few cells hold text.
 
     Parameters
@@ -483,8 +489,10 @@ def _warn_mostly_numeric(column: object, series: pd.Series, unparseable: np.ndar
         The column name.
     series : pandas.Series
         Its raw values.
+    factorized : FactorizedKeys
+        Its keys.
     unparseable : numpy.ndarray of bool
-        Rows holding text that is neither a number nor a placeholder.
+        Keys holding text that is neither a number nor a placeholder.
     n_present : int
         Rows not missing.
 
@@ -495,10 +503,11 @@ def _warn_mostly_numeric(column: object, series: pd.Series, unparseable: np.ndar
         binned, so the warning names the text cells and how to read them as
         missing instead.
     """
-    n_text = int(unparseable.sum())
+    n_text = int(factorized.counts[unparseable].sum())
     if n_present - n_text < 0.9 * n_present:
         return
-    examples = ", ".join(f"{value.strip()!r} at data row {row}" for value, row in _data_rows(series, unparseable))
+    rows = np.append(unparseable, False)[factorized.codes]  # the NA sentinel -1 picks the appended False
+    examples = ", ".join(f"{value.strip()!r} at data row {row}" for value, row in _data_rows(series, rows))
     warnings.warn(
         f"column {str(column)!r} holds numbers in {n_present - n_text} of {n_present} rows but text in {n_text} "
         f"({examples}), so it was read as categories instead of numeric bins; fix those cells, or pass "
@@ -670,11 +679,18 @@ def infer_attributes(
             excluded.append(LeftOut(column, f"constant: every lead has the same value ({only!r})"))
             continue
         numbers = None
-        if column not in categorical:
-            numbers, unparseable = to_numbers(series, placeholders, factorized)
+        if column in categorical:
+            pass
+        elif pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+            numbers, _ = to_numbers(series, placeholders, factorized)  # every value is a number (or missing)
+        else:
+            # Text is parsed once per key, and rows are read only when every key is a number.
+            parsed = _parsed_keys(factorized)
+            unparseable = np.isnan(parsed)
             if unparseable.any():
-                _warn_mostly_numeric(column, series, unparseable, n_present)
-                numbers = None
+                _warn_mostly_numeric(column, series, factorized, unparseable, n_present)
+            else:
+                numbers = np.append(parsed, np.nan)[factorized.codes]
         distinct = rows_per_number = finite_distinct = None
         if numbers is not None:
             # The distinct numbers with their rows: every later question about the numbers is asked of them.

@@ -197,16 +197,21 @@ def _numeric_placeholders(placeholders: tuple[str, ...]) -> np.ndarray:
     return np.array(values, dtype=float)
 
 
+def _count_codes(codes: np.ndarray, n_uniques: int, weights: np.ndarray | None) -> np.ndarray:
+    """Rows (or ``weights``) per code, the NA sentinel -1 left out."""
+    present = codes >= 0
+    every = bool(present.all())  # then the codes are counted as they are, without a masked copy
+    rows = None if weights is None else np.asarray(weights, dtype=np.int64)[present]
+    return np.bincount(codes if every else codes[present], weights=rows, minlength=n_uniques).astype(np.int64)
+
+
 def _factorize_numbers(values: pd.Series, placeholders: Sequence[str], weights: np.ndarray | None) -> FactorizedKeys:
     """:func:`factorize_keys` of a numeric column, by value: equal numbers are equal keys and the reverse."""
     # Keys are made from float(value) (3 and 3.0 alike), so factorising the floats partitions rows as the keys
     # do, in the same order of first appearance; -0.0 and 0.0 are one value, as their key "0" is one.
     numbers = values.to_numpy(dtype=float, na_value=np.nan)
     codes, uniques = pd.factorize(numbers, use_na_sentinel=True)
-    present = codes >= 0
-    every = bool(present.all())  # then no copy of the codes is needed to count them
-    rows = None if weights is None else np.asarray(weights, dtype=np.int64)[present]
-    counts = np.bincount(codes if every else codes[present], weights=rows, minlength=len(uniques)).astype(np.int64)
+    counts = _count_codes(codes, len(uniques), weights)
     is_placeholder = np.isin(uniques, _numeric_placeholders(tuple(placeholders)))
     placeholder_rows, spelled = 0, []
     if is_placeholder.any():
@@ -285,8 +290,7 @@ def factorize_keys(values: pd.Series, placeholders: Sequence[str] = DEFAULT_PLAC
         return _factorize_numbers(values, placeholders, weights)
     raw_codes, uniques = pd.factorize(values, use_na_sentinel=True)
     uniques = np.asarray(uniques, dtype=object)
-    rows = None if weights is None else np.asarray(weights, dtype=np.int64)[raw_codes >= 0]
-    raw_counts = np.bincount(raw_codes[raw_codes >= 0], weights=rows, minlength=len(uniques)).astype(np.int64)
+    raw_counts = _count_codes(raw_codes, len(uniques), weights)
     keys = _keys_of_uniques(uniques)
     pkeys = _placeholder_keys(tuple(placeholders))
     is_placeholder = np.array([k is not None and k in pkeys for k in keys], dtype=bool)

@@ -222,3 +222,22 @@ def test_merge_small_bins_counts_sorted_values_as_it_counts_shuffled_ones():
             on_shuffled = merge_small_bins(values[shuffled], edges, min_support,
                                            weights=None if w is None else w[shuffled])
             assert on_sorted == on_shuffled
+
+
+def test_a_column_of_numbers_with_a_few_text_cells_is_named_with_its_rows():
+    # 95 numbers and 5 text cells (rows known by construction): read as categories, with a warning naming them.
+    from calibrate.errors import DataQualityWarning
+
+    values = [str(i % 40) for i in range(100)]
+    for row in (3, 17, 40, 41, 99):
+        values[row] = "see notes" if row != 17 else "n.a"
+    mostly = pd.Series(values, dtype="category")  # as read_leads_coded reads Parquet text
+    half = pd.Series(["x" if i % 2 else str(i) for i in range(100)])
+    with pytest.warns(DataQualityWarning) as caught:
+        specs, _, _ = infer_attributes(pd.DataFrame({"mostly": mostly, "half": half}), min_support=2)
+    messages = [str(w.message) for w in caught if "read as categories" in str(w.message)]
+    assert messages == [
+        "column 'mostly' holds numbers in 95 of 100 rows but text in 5 ('see notes' at data row 4, 'n.a' at data "
+        "row 18), so it was read as categories instead of numeric bins; fix those cells, or pass "
+        "placeholders=[...] (CLI: --placeholder VALUE) to read them as missing"]
+    assert {s.name: s.kind for s in specs}["mostly"] == "categorical"
