@@ -77,10 +77,8 @@ from calibrate.grading import (
     band_table,
     grade_codes,
     grade_edges,
-    grade_matrix,
     grade_matrix_of_codes,
     make_bands,
-    split_grades,
 )
 from calibrate.io import read_leads_coded
 from calibrate.parallel import in_background
@@ -948,8 +946,13 @@ class Calibrator:
                                          probability=probability, confidence=self.confidence)
         self.backtest_["test_leads"], self.backtest_["test_customers"] = len(y), int(y.sum())
         if self.grades and "grade" in scored:
-            self.grade_matrix_ = grade_matrix(y, *split_grades(scored["grade"]),
-                                              confidence=self.confidence)
+            # The scorer's fit and engagement scores graded by the config's edges: the cells its grade column
+            # names, counted from positions instead of a string per lead.
+            grades = self.config_.to_dict()["grades"]
+            fit, engagement = (grade_codes(scored[f"{part}_score"].to_numpy(), grades[part]["edges"],
+                                           grades[part]["labels"]) for part in ("fit", "engagement"))
+            self.grade_matrix_ = grade_matrix_of_codes(y, fit, engagement, grades["fit"]["labels"],
+                                                       grades["engagement"]["labels"], confidence=self.confidence)
             self.grade_source_ = "holdout"
 
     @staticmethod

@@ -248,3 +248,13 @@ def test_brier_score_of_band_probabilities(sample_fit: Calibrator) -> None:
     assert sample_fit.config_.to_dict()["evaluation"]["brier"] == pytest.approx(expected, rel=1e-5)
     # Better than predicting the baseline for everyone.
     assert expected < brier_score_loss(y_test, np.full(len(y_test), sample_fit.baseline_.rate))
+
+
+def test_holdout_grade_matrix_counts_the_grades_the_scorer_writes(sample_fit: Calibrator) -> None:
+    # Reference: grade_matrix of the grade column the scorer wrote for the held-out leads.
+    from calibrate.grading import grade_matrix, split_grades
+
+    assert sample_fit.grade_source_ == "holdout"
+    expected = grade_matrix(sample_fit._test_y, *split_grades(sample_fit._test_grades), confidence=sample_fit.confidence)
+    pd.testing.assert_frame_equal(sample_fit.grade_matrix_, expected)
+    assert sample_fit.grade_matrix_["leads"].sum() == len(sample_fit._test_y)
