@@ -89,6 +89,25 @@ def _scores(score: Any, n_rows: int, name: str = "score") -> np.ndarray:
     return arr
 
 
+def _average_ranks(values: np.ndarray) -> np.ndarray:
+    """``scipy.stats.rankdata(values)`` (ties share their average rank), counted for whole-number scores.
+
+    A value's average rank is the count of smaller values plus half of (its
+    ties + 1): integers and halves, exact in float64 as rankdata's are. Whole
+    numbers in a short range are counted with one bincount instead of sorted.
+    """
+    if not len(values) or np.abs(values).max() >= 2**53 or not bool(np.all(values == np.floor(values))):
+        return sps.rankdata(values)
+    whole = values.astype(np.int64)
+    distinct, counts = distinct_counts(whole)
+    lowest, span = int(distinct[0]), int(distinct[-1] - distinct[0]) + 1
+    if span > 2 * len(values) + 1024:  # sparse: distinct_counts sorted them anyway
+        return sps.rankdata(values)
+    average = np.zeros(span)
+    average[distinct - lowest] = np.concatenate([[0], np.cumsum(counts)[:-1]]) + (counts + 1) / 2.0
+    return average[whole - lowest]
+
+
 def _outcome_and_scores(y: Any, score: Any) -> tuple[np.ndarray, np.ndarray]:
     outcome = as_outcome(y)
     if len(outcome) == 0:
@@ -334,9 +353,9 @@ def auc_with_ci(y: np.ndarray, score: np.ndarray, *, confidence: float = 0.95) -
         raise DataError(f"the AUC needs customers and non-customers, but there are no {missing} among the "
                         f"{len(outcome)} leads; evaluate on a sample holding both")
     x, yy = values[positive].astype(float), values[~positive].astype(float)
-    ranks_all = sps.rankdata(np.concatenate([x, yy]))
-    v10 = (ranks_all[:m] - sps.rankdata(x)) / n
-    v01 = 1.0 - (ranks_all[m:] - sps.rankdata(yy)) / m
+    ranks_all = _average_ranks(np.concatenate([x, yy]))
+    v10 = (ranks_all[:m] - _average_ranks(x)) / n
+    v01 = 1.0 - (ranks_all[m:] - _average_ranks(yy)) / m
     auc = float(v10.mean())
     if m > 1 and n > 1:
         se = math.sqrt(float(np.var(v10, ddof=1)) / m + float(np.var(v01, ddof=1)) / n)
@@ -413,7 +432,7 @@ def gains_table(y: np.ndarray, score: np.ndarray, *, n_groups: int = 10) -> pd.D
     n = len(outcome)
     order = np.argsort(-values.astype(float), kind="stable")
     sorted_scores, sorted_y = values[order], outcome[order]
-    ranks = sps.rankdata(-sorted_scores.astype(float))  # average ranks, 1 = highest score
+    ranks = _average_ranks(-sorted_scores.astype(float))  # average ranks, 1 = highest score
     raw_group = np.ceil(ranks * n_groups / n).astype(np.int64)
     starts = np.flatnonzero(np.r_[True, raw_group[1:] != raw_group[:-1]])
     ends = np.r_[starts[1:], n] - 1

@@ -436,3 +436,18 @@ def test_keyed_stratified_split_takes_the_smallest_keys_with_duplicates_in_row_o
             ranked = members[np.lexsort((members, seeded[members]))]
             expected[ranked[: math.ceil(test_size * len(members))]] = True
         assert (test == expected).all()
+
+
+def test_average_ranks_equal_scipy_rankdata_bit_for_bit():
+    # Reference: scipy.stats.rankdata (average method). Whole-number scores are counted, others sorted by scipy.
+    from scipy import stats as sps
+
+    from calibrate.evaluate import _average_ranks
+
+    rng = np.random.default_rng(8)
+    cases = [rng.integers(-50, 50, 3000).astype(float), -rng.integers(0, 3, 500).astype(float),
+             rng.integers(0, 10**9, 300).astype(float), rng.normal(size=400), np.array([7.0]), np.array([1e300, 2.0])]
+    for values in cases:
+        ranks = _average_ranks(values)
+        assert ranks.dtype == np.float64
+        np.testing.assert_array_equal(ranks, sps.rankdata(values))
