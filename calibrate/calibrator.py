@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import os
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -105,6 +105,11 @@ def _distinct_values(values: pd.Series, placeholders: Sequence[str]) -> int:
     from calibrate.cleaning import factorize_keys
 
     # The distinct normalised keys (placeholders and blanks aside), without a key per row.
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        # The categories that occur have the column's keys: factorised instead of its rows.
+        codes = values.cat.codes.to_numpy()
+        occurring = np.bincount(codes[codes >= 0], minlength=len(values.cat.categories)) > 0
+        values = pd.Series(values.cat.categories[occurring])
     return len(factorize_keys(values, placeholders).counts)
 
 
@@ -618,12 +623,8 @@ class Calibrator:
         self.backtest_: dict[str, Any] | None = None
         if fingerprinting is not None:
             self.fingerprint_ = fingerprinting.result()
-        self.config_: ScoringConfig = ScoringConfig._draft(self._document()) if test is not None \
-            else ScoringConfig(self._document())
-        steps.advance("backtest")
-        if test is not None:
-            self._backtest(decided_rows.loc[test], outcome.y[test])  # derived columns already there
-            self.config_ = ScoringConfig(self._document())
+        # The held-out rows keep their derived columns.
+        self._write_config(steps, None if test is None else lambda: (decided_rows.loc[test], outcome.y[test]))
         return self
 
     def _fit_on_engine(self, table: EngineTable, why: str, target: str, steps: Steps, *, positive: Sequence[object] | None,
@@ -691,12 +692,19 @@ class Calibrator:
         self._fit_grades(drawn.train_y)
         self.backtest_ = None
         has_test = drawn.test is not None and len(drawn.test) > 0
-        self.config_ = ScoringConfig._draft(self._document()) if has_test else ScoringConfig(self._document())
-        steps.advance("backtest")
-        if has_test:
-            self._backtest(drawn.test, drawn.test_y)
-            self.config_ = ScoringConfig(self._document())
+        self._write_config(steps, (lambda: (drawn.test, drawn.test_y)) if has_test else None)
         return self
+
+    def _write_config(self, steps: Steps, held_out: Callable[[], tuple[pd.DataFrame, np.ndarray]] | None) -> None:
+        """Set ``config_``; with held-out leads, a draft config scores them and the backtest's sections are added."""
+        from calibrate.document import with_backtest
+
+        draft = self._document()
+        self.config_: ScoringConfig = ScoringConfig._draft(draft) if held_out is not None else ScoringConfig(draft)
+        steps.advance("backtest")
+        if held_out is not None:
+            self._backtest(*held_out())
+            self.config_ = ScoringConfig(with_backtest(draft, self))  # as build_document would write it whole
 
     def _warn_signals_not_derived(self, rows: pd.DataFrame) -> None:
         """Warn when an engine fit meets e-mail or job-title columns: their signals are derived in memory only."""

@@ -30,7 +30,7 @@ from calibrate.config import SCHEMA_VERSION
 if TYPE_CHECKING:
     from calibrate.calibrator import Calibrator
 
-__all__ = ["build_document"]
+__all__ = ["build_document", "with_backtest"]
 
 _SIGNIFICANT_DIGITS = 6
 
@@ -270,4 +270,20 @@ def build_document(cal: Calibrator) -> dict[str, Any]:
     if cal.replaces is not None:
         replaced = cal.replaces if isinstance(cal.replaces, str) else cal.replaces.fingerprint
         document["lineage"] = {"replaces": replaced}
+    return document
+
+
+def with_backtest(draft: dict[str, Any], cal: Calibrator) -> dict[str, Any]:
+    """:func:`build_document` of ``cal``, from its ``draft`` built before the backtest ran.
+
+    Only the held-out calibration, the evaluation and the grade cells come
+    from the backtest; the other sections are the draft's (in the same
+    order, so the YAML is byte for byte the full build's).
+    """
+    document = dict(draft)
+    document["calibration"] = _calibration(cal)
+    document["evaluation"] = _evaluation(cal)
+    grades = _grades(cal)
+    if grades:
+        document["grades"] = grades
     return document

@@ -258,3 +258,15 @@ def test_holdout_grade_matrix_counts_the_grades_the_scorer_writes(sample_fit: Ca
     expected = grade_matrix(sample_fit._test_y, *split_grades(sample_fit._test_grades), confidence=sample_fit.confidence)
     pd.testing.assert_frame_equal(sample_fit.grade_matrix_, expected)
     assert sample_fit.grade_matrix_["leads"].sum() == len(sample_fit._test_y)
+
+
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_config_after_the_backtest_is_the_whole_document_built_again(engine: str) -> None:
+    # Reference: build_document of the fitted calibrator, every section rebuilt from its final state.
+    from calibrate.document import build_document
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cal = Calibrator(method="log_odds").fit(make_leads(3000, seed=5), engine=engine, **STAGE)
+    assert cal.backtest_ is not None and cal.grade_source_ == "holdout"
+    assert ScoringConfig(build_document(cal)).to_yaml() == cal.config_.to_yaml()

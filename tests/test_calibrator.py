@@ -267,3 +267,14 @@ def test_the_fingerprint_is_of_the_file_whatever_signals_are_derived(tmp_path: P
     without = _fit(str(path), signals=False)
     assert with_signals.signals_ is not None and with_signals.signals_.outputs
     assert with_signals.fingerprint_ == without.fingerprint_ == data_fingerprint(read_leads(path))
+
+
+def test_distinct_title_values_of_a_categorical_are_those_of_its_text():
+    # Reference: the same column as object text (every row factorised). Unused categories do not count.
+    from calibrate.calibrator import _distinct_values
+
+    text = pd.Series(["CEO", "ceo ", "Select", None, "VP Sales", "n/a", "CEO"], dtype=object)
+    coded = text.astype(pd.CategoricalDtype(["CEO", "ceo ", "Select", "VP Sales", "n/a", "Intern (unused)"]))
+    for placeholders in (("select", "n/a"), ()):
+        assert _distinct_values(coded, placeholders) == _distinct_values(text, placeholders)
+    assert _distinct_values(coded, ("select", "n/a")) == 2  # ceo, vp sales
