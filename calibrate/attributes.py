@@ -324,7 +324,7 @@ def _round_significant(x: np.ndarray, digits: int) -> np.ndarray:
 
 
 def _quantile_sorted(ordered: np.ndarray, probabilities: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
-    """``np.quantile`` (linear) of sorted ``values``, or the same over each repeated ``weights`` times, without repeating."""
+    """``np.quantile`` (linear) of the sorted values ``ordered``, or of each repeated ``weights`` times, unrepeated."""
     if weights is None:
         return np.quantile(ordered, probabilities)
     cumulative = np.cumsum(weights)

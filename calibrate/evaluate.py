@@ -99,10 +99,11 @@ def _average_ranks(values: np.ndarray) -> np.ndarray:
     if not len(values) or np.abs(values).max() >= 2**53 or not bool(np.all(values == np.floor(values))):
         return sps.rankdata(values)
     whole = values.astype(np.int64)
-    distinct, counts = distinct_counts(whole)
-    lowest, span = int(distinct[0]), int(distinct[-1] - distinct[0]) + 1
-    if span > 2 * len(values) + 1024:  # sparse: distinct_counts sorted them anyway
+    lowest = int(whole.min())
+    span = int(whole.max()) - lowest + 1
+    if span > 2 * len(values) + 1024:  # a sparse range: sorting is cheaper than counting it
         return sps.rankdata(values)
+    distinct, counts = distinct_counts(whole)
     average = np.zeros(span)
     average[distinct - lowest] = np.concatenate([[0], np.cumsum(counts)[:-1]]) + (counts + 1) / 2.0
     return average[whole - lowest]
