@@ -600,7 +600,6 @@ class Calibrator:
         self.train_: np.ndarray = train
         self.n_rows_: int = n_rows
         self.target_: str = target
-        self.fingerprint_: str = data_fingerprint(frame[raw]) if fingerprinting is None else ""  # taken below
         self.period_: dict[str, str] | None = period
         self._training_y = y
         self.train_leads_: int = len(y)
@@ -621,8 +620,7 @@ class Calibrator:
         self._fit_points(y)
         self._fit_grades(y)
         self.backtest_: dict[str, Any] | None = None
-        if fingerprinting is not None:
-            self.fingerprint_ = fingerprinting.result()
+        self.fingerprint_: str = data_fingerprint(frame[raw]) if fingerprinting is None else fingerprinting.result()
         # The held-out rows keep their derived columns.
         self._write_config(steps, None if test is None else lambda: (decided_rows.loc[test], outcome.y[test]))
         return self
