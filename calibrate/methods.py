@@ -488,20 +488,18 @@ def logistic_points(
 
 
 # --------------------------------------------------------------------------- rounding
-def _spearman_with(ranks_reference: np.ndarray, scores: np.ndarray) -> float:
-    """Spearman correlation of integer ``scores`` with centred, normalised reference ranks.
+def _spearman_of_histogram(counts: np.ndarray, reference_sums: np.ndarray, n_rows: int) -> float:
+    """Spearman correlation of integer scores with centred, normalised reference ranks, from a histogram.
 
-    Average ranks of the integer scores come from counts (``numpy.bincount``):
-    O(n) instead of a sort, which makes hundreds of trial moves affordable.
-    Equals ``scipy.stats.spearmanr`` (ties by average rank).
+    ``counts`` and ``reference_sums`` hold, per score value (ascending, gaps
+    allowed), its rows and the sum of their reference ranks. Rows sharing a
+    score share its average rank (ties as ``scipy.stats.spearmanr`` ranks
+    them), so the sums run over the distinct scores instead of the rows.
     """
-    low = scores.min()
-    counts = np.bincount(scores - low)
-    average_rank = np.cumsum(counts) - (counts - 1) / 2.0
-    ranks = average_rank[scores - low]
-    ranks -= ranks.mean()
-    norm = math.sqrt(float(np.dot(ranks, ranks)))
-    return float(np.dot(ranks, ranks_reference) / norm) if norm > 0 else float("nan")
+    # Average rank of each score minus the mean rank (n + 1) / 2; an empty score weighs nothing in either sum.
+    centred = np.cumsum(counts) - (counts - 1) / 2.0 - (n_rows + 1) / 2.0
+    norm = math.sqrt(float(np.dot(counts, centred * centred)))
+    return float(np.dot(centred, reference_sums) / norm) if norm > 0 else float("nan")
 
 
 def round_points(
@@ -593,7 +591,14 @@ def round_points(
         info.update(rank_correlation_before=float("nan"), rank_correlation_after=float("nan"))
         return int(np.round(base)), rounded, info
     reference /= norm
-    current = _spearman_with(reference, total)
+    # The correlation depends on the rows and reference sums per total score only. A move shifts one level's
+    # rows by a point: their own histogram, shifted, replaces theirs. A trial then costs that level's rows and
+    # the score range, not a pass over every row. Totals move at most one point per attribute either way.
+    low = int(total.min()) - len(names)
+    span = int(total.max()) + len(names) + 1 - low
+    counts = np.bincount(total - low, minlength=span)
+    reference_sums = np.bincount(total - low, weights=reference, minlength=span)
+    current = _spearman_of_histogram(counts, reference_sums, n_used)
     info["rank_correlation_before"] = current
 
     # Rows of each level in the sample, grouped once per attribute.
@@ -611,17 +616,25 @@ def round_points(
                 target = unrounded[name][k]
                 if target == 0.0 or len(level_rows) == 0:
                     continue
-                for step in (1, -1):
-                    if abs(rounded[name][k] + step - target) >= 1.0:
-                        continue
-                    total[level_rows] += step
-                    trial = _spearman_with(reference, total)
+                steps = [step for step in (1, -1) if abs(rounded[name][k] + step - target) < 1.0]
+                if not steps:
+                    continue
+                at = total[level_rows] - low
+                level_counts = np.bincount(at, minlength=span)
+                level_sums = np.bincount(at, weights=reference[level_rows], minlength=span)
+                for step in steps:
+                    trial_counts, trial_sums = counts - level_counts, reference_sums - level_sums
+                    moved_to = slice(1, None) if step == 1 else slice(None, -1)  # the level's histogram, shifted
+                    moved_from = slice(None, -1) if step == 1 else slice(1, None)
+                    trial_counts[moved_to] += level_counts[moved_from]
+                    trial_sums[moved_to] += level_sums[moved_from]
+                    trial = _spearman_of_histogram(trial_counts, trial_sums, n_used)
                     if trial > current + 1e-12:
                         rounded[name][k] += step
-                        current = trial
+                        total[level_rows] += step
+                        counts, reference_sums, current = trial_counts, trial_sums, trial
                         moved = True
                         break
-                    total[level_rows] -= step
         if not moved:
             break
     info["changed_levels"] = [(name, k) for name in names for k in range(len(unrounded[name]))
