@@ -151,6 +151,36 @@ def test_all_blank_target_is_refused() -> None:
         resolve_target(pd.DataFrame({"won": ["", "N/A", None]}), "won")
 
 
+@pytest.mark.parametrize("late", [0, 3, 17, 150])
+def test_categorical_keys_equal_the_keys_of_its_values(late: int) -> None:
+    # Reference: pandas.factorize of the same values held as objects (the path every other column takes).
+    # A categorical is counted from its own codes; the categories met are ordered by first appearance, some
+    # of them only after the first 4,096 rows (looked for one by one, or with more than 16 by a whole pass);
+    # unused categories and missing rows are left out, weights count as rows do. 150 late categories make
+    # the codes int16.
+    rng = np.random.default_rng(late)
+    n = 20_000
+    categories = ["Google", "Bing", "select", "Yahoo", *(f"Late {i}" for i in range(late)), "LATE 0", "unused"]
+    codes = rng.integers(0, 4, n)
+    codes[rng.random(n) < 0.05] = -1
+    # Late categories first met in the reverse order of their codes: an order by code would show in the keys.
+    late_rows = np.sort(rng.choice(np.arange(4_096, n), late + 1, replace=False))[::-1]
+    codes[late_rows] = np.arange(4, 5 + late)
+    categorical = pd.Series(pd.Categorical.from_codes(codes, categories=categories))
+    assert categorical.cat.codes.dtype == (np.int16 if late > 100 else np.int8)
+    for weights in (None, rng.integers(1, 9, n)):
+        fast, reference = factorize_keys(categorical, weights=weights), \
+            factorize_keys(categorical.astype(object), weights=weights)
+        np.testing.assert_array_equal(fast.codes, reference.codes)
+        assert fast.codes.dtype == np.int64
+        np.testing.assert_array_equal(fast.counts, reference.counts)
+        assert fast.keys == reference.keys and fast.labels == reference.labels
+        assert list(fast.merged.items()) == list(reference.merged.items())
+        assert (fast.placeholder_rows, fast.placeholder_spellings) == \
+            (reference.placeholder_rows, reference.placeholder_spellings)
+    assert "late 0" in fast.merged or late == 0  # "Late 0" and "LATE 0" are one key
+
+
 def test_spellings_tallied_in_dicts_equal_the_pandas_group_by(monkeypatch: pytest.MonkeyPatch) -> None:
     # Reference: the pandas group-by path (_spellings_by_frame), forced by a threshold of -1; labels,
     # merged spellings (their order and counts too) must be the same from the dict path.
