@@ -747,7 +747,7 @@ class Calibrator:
                               created_column=date_column, drop_junk=self.drop_junk, placeholders=self.placeholders)
         if not recipe.outputs:
             return frame, {}
-        derived = derive_signals(frame, recipe, activities=log, placeholders=self.placeholders)
+        derived = derive_signals(frame, recipe, activities=log, placeholders=self.placeholders, categorical_text=True)
         self.signals_, self.derived_, self.activity_log_ = recipe, derived, log
         # Who the person is (name, address, company) is identity, not a trait; a raw job title is summarised by
         # its role and seniority, which also score titles never seen in training.

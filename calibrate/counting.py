@@ -27,7 +27,7 @@ import pandas as pd
 from calibrate.attributes import AttributeSpec
 from calibrate.parallel import map_columns
 
-__all__ = ["count_levels", "distinct_counts", "encode_all", "take_narrow"]
+__all__ = ["count_levels", "distinct_counts", "encode_all", "gather"]
 
 
 def encode_all(frame: pd.DataFrame, specs: Sequence[AttributeSpec]) -> dict[str, np.ndarray]:
@@ -46,7 +46,7 @@ def _encode_narrow(item: tuple[AttributeSpec, pd.Series]) -> np.ndarray:
     spec, values = item
     codes, table = spec._encoded(values)
     table = _narrow(table, len(spec.level_labels))  # narrowed before the gather: no int64 code per row is made
-    return take_narrow(table, codes) if codes.dtype.itemsize < np.dtype(np.intp).itemsize else table[codes]
+    return gather(table, codes)
 
 
 def _narrow(codes: np.ndarray, n_levels: int) -> np.ndarray:
@@ -55,17 +55,19 @@ def _narrow(codes: np.ndarray, n_levels: int) -> np.ndarray:
     return codes.astype(dtype, copy=False)
 
 
-def take_narrow(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """``table[codes]`` for codes narrower than intp (Arrow's int32 dictionary indices, uint8 bins).
+def gather(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """``table[codes]``; codes narrower than intp (Arrow's int32 dictionary indices, int8 level codes) by Arrow.
 
     numpy would first copy such codes to intp; Arrow's take gathers from them as they are.
 
     Examples
     --------
     >>> import numpy as np
-    >>> take_narrow(np.array([10, 20, 30]), np.array([2, 0, 2], dtype=np.uint8)).tolist()
+    >>> gather(np.array([10, 20, 30]), np.array([2, 0, 2], dtype=np.uint8)).tolist()
     [30, 10, 30]
     """
+    if codes.dtype.itemsize >= np.dtype(np.intp).itemsize:
+        return table[codes]
     import pyarrow as pa
     import pyarrow.compute as pc
 

@@ -62,9 +62,16 @@ from calibrate.activity import ActivityFeatures, ActivityLog, aggregate_activiti
 from calibrate.cleaning import DEFAULT_PLACEHOLDERS
 from calibrate.errors import DataError
 from calibrate.signals.detect import detect_signal_columns
-from calibrate.signals.email import _classify_distinct, _distinct_answers, _text_rows, domain_lists
+from calibrate.signals.email import (
+    DOMAIN_TYPES,
+    _category_rows,
+    _classify_distinct,
+    _distinct_answers,
+    _text_rows,
+    domain_lists,
+)
 from calibrate.signals.junk import CLEAN, form_junk
-from calibrate.signals.titles import _role_and_seniority
+from calibrate.signals.titles import ROLES, SENIORITY, _role_and_seniority
 from calibrate.target import suggest_columns
 
 __all__ = [
@@ -485,7 +492,8 @@ def _text_signals_only(frame: pd.DataFrame, recipe: SignalRecipe) -> bool:
     return not any(isinstance(frame[c], pd.DataFrame) for c in recipe.inputs)  # duplicated labels: as well
 
 
-def _text_signals(frame: pd.DataFrame, recipe: SignalRecipe, placeholders: Sequence[str]) -> dict[str, pd.Series]:
+def _text_signals(frame: pd.DataFrame, recipe: SignalRecipe, placeholders: Sequence[str], *,
+                  categorical: bool = False) -> dict[str, pd.Series]:
     """The e-mail and job-title columns of ``recipe`` (``email.domain_type``, ``title.role``, ``title.seniority``).
 
     The e-mail column is factorised once, and the title column once for both
@@ -501,6 +509,9 @@ def _text_signals(frame: pd.DataFrame, recipe: SignalRecipe, placeholders: Seque
         Which columns to read.
     placeholders : sequence of str
         Values meaning blank in the e-mail column.
+    categorical : bool
+        Whether the columns are categoricals over each signal's values
+        (:data:`DOMAIN_TYPES`, :data:`ROLES`, :data:`SENIORITY`).
 
     Returns
     -------
@@ -509,17 +520,22 @@ def _text_signals(frame: pd.DataFrame, recipe: SignalRecipe, placeholders: Seque
         :func:`~calibrate.signals.email.classify_email`,
         :func:`~calibrate.signals.titles.title_role` and
         :func:`~calibrate.signals.titles.title_seniority` give, in the dtype
-        a frame infers from their values (``str`` when any value is text).
+        a frame infers from their values (``str`` when any value is text),
+        or as categoricals.
     """
+    def rows(codes: np.ndarray, answers: np.ndarray, categories: Sequence[str]) -> pd.Series:
+        return (_category_rows(codes, answers, categories, frame.index) if categorical
+                else _text_rows(codes, answers, frame.index))
+
     columns: dict[str, pd.Series] = {}
     if recipe.email:
         codes, (kinds,) = _distinct_answers(frame[recipe.email], placeholders, _classify_distinct)
-        columns["email.domain_type"] = _text_rows(codes, kinds, frame.index)
+        columns["email.domain_type"] = rows(codes, kinds, DOMAIN_TYPES)
     if recipe.title:
         # The title rules take the default placeholders, not the config's: titles were always read so.
         codes, roles, seniorities = _role_and_seniority(frame[recipe.title])
-        columns["title.role"] = _text_rows(codes, roles, frame.index)
-        columns["title.seniority"] = _text_rows(codes, seniorities, frame.index)
+        columns["title.role"] = rows(codes, roles, ROLES)
+        columns["title.seniority"] = rows(codes, seniorities, SENIORITY)
     return columns
 
 
@@ -527,8 +543,8 @@ def _frame_values(values: pd.Series | np.ndarray) -> Any:
     """What a derived column is built from, free of its index (leads' labels may repeat).
 
     Object values go in as numpy objects, the frame inferring their dtype; a
-    Series with a dtype of its own (Arrow text) gives its array as it is,
-    not a Python object per row to be turned back into Arrow text.
+    Series with a dtype of its own (a categorical, Arrow text) gives its
+    array as it is, not a Python object per row to be turned back.
     """
     if not isinstance(values, pd.Series):
         return values
@@ -542,6 +558,7 @@ def derive_signals(
     activities: ActivityLog | None = None,
     as_of: str | None = None,
     placeholders: Sequence[str] = DEFAULT_PLACEHOLDERS,
+    categorical_text: bool = False,
 ) -> DerivedSignals:
     """Compute the derived columns of ``recipe`` for a lead table.
 
@@ -558,6 +575,11 @@ def derive_signals(
         date, else the activity log's cut-off).
     placeholders : sequence of str
         Values meaning blank.
+    categorical_text : bool
+        Give ``email.domain_type``, ``title.role`` and ``title.seniority``
+        as categoricals over their values instead of text: a one-byte code
+        per lead, which is what a fit counts (it factorised the text again
+        at every step). Default text, as scored leads show them.
 
     Returns
     -------
@@ -588,7 +610,7 @@ def derive_signals(
     columns: dict[str, pd.Series | np.ndarray] = {}
     notes: list[str] = []
     index = frame.index
-    columns.update(_text_signals(frame, recipe, placeholders))
+    columns.update(_text_signals(frame, recipe, placeholders, categorical=categorical_text))
     if recipe.form:
         columns["form.junk"] = form_junk(frame, **{role: column for role, column in recipe.form.items()})
     cut_off = None

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from calibrate.activity import ActivityLog
-from calibrate.counting import take_narrow
+from calibrate.counting import gather
 from calibrate.errors import DataError, UnseenLevelWarning
 from calibrate.parallel import MAX_THREADS, THREADED_ROWS, available_cpus
 from calibrate.target import suggest_columns
@@ -87,14 +87,13 @@ def _add_points(spec: AttributeSpec, points: np.ndarray, column: pd.Series, tota
     codes, table = spec._encoded(column)
     per_entry = points[table].astype(total.dtype, copy=False)
     if codes.dtype.itemsize < np.dtype(np.intp).itemsize:
-        np.add(total, take_narrow(per_entry, codes), out=total)
+        np.add(total, gather(per_entry, codes), out=total)
     else:
         np.take(per_entry, codes, out=buffer, mode="clip")  # codes index the table
         np.add(total, buffer, out=total)
     unseen = table == len(points) - 1
     if unseen.any():
-        rows = take_narrow(unseen.view(np.uint8), codes).view(bool) \
-            if codes.dtype.itemsize < np.dtype(np.intp).itemsize else unseen[codes]
+        rows = gather(unseen.view(np.uint8), codes).view(bool)
         if rows.any():
             return rows
     return None
@@ -318,7 +317,8 @@ def score_leads(config: ScoringConfig, data: pd.DataFrame, *, activities: Activi
         derived_columns = signals.frame
         if recipe.junk_filter:
             reason = derived_columns.get("form.junk", pd.Series("clean", index=data.index)).astype(object)
-            email_type = derived_columns.get("email.domain_type", pd.Series(None, index=data.index, dtype=object))
+            email_type = derived_columns.get("email.domain_type",
+                                             pd.Series(None, index=data.index, dtype=object)).astype(object)
             reason = reason.where(reason != "clean", email_type.where(email_type.isin(recipe.junk_filter)) + " e-mail")
             junk = reason.where(signals.junk, "").fillna("")
     total = np.add(by_group["fit"], by_group["engagement"])

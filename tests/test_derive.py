@@ -9,8 +9,8 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from calibrate.derive import JUNK_FILTER, SignalRecipe, _text_signals_only, derive_signals, junk_mask
-from calibrate.signals.email import classify_email
-from calibrate.signals.titles import title_role, title_seniority
+from calibrate.signals.email import DOMAIN_TYPES, classify_email
+from calibrate.signals.titles import ROLES, SENIORITY, title_role, title_seniority
 
 MESSY = ["jo@acme.com", " Jo@Acme.COM ", "Jo Doe <jo@acme.de>", "x@gmail.com", "a@sub.mailinator.com", "asdf",
          "", "   ", None, np.nan, pd.NA, "Select", " N/A ", "-", "unknown", "a@b@c.com", "jo@", "jürgen@müller.de",
@@ -65,6 +65,25 @@ def test_text_columns_are_those_of_the_per_column_functions(kind: str, n: int, r
         assert (derived.junk == junk_mask(expected, recipe)).all()
     if kind == "object" and n >= 500:  # the check has something to find
         assert (derived.frame["email.domain_type"] == "disposable").any() and derived.junk.any()
+
+
+@pytest.mark.parametrize("kind", ["object", "str", "category", "missing"])
+def test_categorical_text_holds_the_values_of_the_text_columns(kind: str) -> None:
+    """categorical_text=True: the same values as the text columns (missing where they are), as categoricals over
+    each signal's whole vocabulary, so that the columns of two chunks concatenate as categoricals."""
+    frame = pd.DataFrame({"e": messy_column(kind, 600, 5).array, "t": messy_column(kind, 600, 6).array})
+    vocabulary = {"email.domain_type": DOMAIN_TYPES, "title.role": ROLES, "title.seniority": SENIORITY}
+    for recipe in RECIPES:
+        text = derive_signals(frame, recipe, placeholders=PLACEHOLDERS)
+        coded = derive_signals(frame, recipe, placeholders=PLACEHOLDERS, categorical_text=True)
+        assert list(coded.frame.columns) == list(text.frame.columns)
+        for column in text.frame.columns:
+            assert list(coded.frame[column].cat.categories) == list(vocabulary[column])
+            assert coded.frame[column].astype(object).where(coded.frame[column].notna(), None).tolist() == \
+                text.frame[column].astype(object).where(text.frame[column].notna(), None).tolist()
+        assert (coded.junk == text.junk).all()
+    halves = pd.concat([coded.frame.iloc[:300], coded.frame.iloc[300:]])
+    assert all(isinstance(halves[c].dtype, pd.CategoricalDtype) for c in halves.columns)
 
 
 def test_text_columns_sit_among_the_other_derived_columns() -> None:

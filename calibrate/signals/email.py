@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from calibrate.cleaning import DEFAULT_PLACEHOLDERS, factorize_values, keys_of_values
+from calibrate.counting import gather
 
 __all__ = [
     "DOMAIN_TYPES",
@@ -129,6 +130,18 @@ def _text_rows(codes: np.ndarray, answers: np.ndarray, index: pd.Index) -> pd.Se
         if distinct.dtype != object:
             return pd.Series(distinct.array.take(codes), index=index, copy=False)
     return pd.Series(answers[codes], index=index)
+
+
+def _category_rows(codes: np.ndarray, answers: np.ndarray, categories: Sequence[str], index: pd.Index) -> pd.Series:
+    """:func:`_text_rows` as a categorical over a signal's values (missing where an answer is None).
+
+    The rows hold a one-byte code each, gathered from the distinct answers,
+    not a string per row for every later step to factorise again.
+    """
+    position = {category: i for i, category in enumerate(categories)}
+    per_answer = np.array([-1 if answer is None else position[answer] for answer in answers], dtype=np.int8)
+    return pd.Series(pd.Categorical.from_codes(gather(per_answer, codes), categories=categories), index=index,
+                     copy=False)
 
 
 def _classify_distinct(addresses: pd.Series) -> pd.Series:
