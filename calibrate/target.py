@@ -165,8 +165,11 @@ def resolve_target(
     keys = [_canonical_number(k) for k in factorized.keys]
     label = dict(zip(keys, factorized.labels, strict=True))
     codes = factorized.codes
-    rows = np.ones(len(frame), dtype=np.int64) if weights is None else np.asarray(weights, dtype=np.int64)
-    n_rows = int(rows.sum())
+    rows = None if weights is None else np.asarray(weights, dtype=np.int64)
+    n_rows = len(frame) if rows is None else int(rows.sum())
+
+    def rows_of(mask: np.ndarray) -> int:
+        return int(np.count_nonzero(mask)) if rows is None else int(rows[mask].sum())
 
     exclude_keys = {_canonical_number(normalize_value(v, ()) or "") for v in exclude}
     unknown_excluded = sorted(exclude_keys - set(keys))
@@ -193,11 +196,13 @@ def resolve_target(
                             f"pass positive=[...] (CLI: --positive VALUE) to say which mean 'became a customer'"
                             + (" and exclude=[...] (--exclude-outcome) for undecided ones" if len(present) > 2 else ""))
 
+    # One entry per key, and False for the NA code -1 (the last): missing rows are neither.
     key_is_positive = np.array([k in positive_keys for k in keys] + [False])
     key_is_excluded = np.array([k in exclude_keys for k in keys] + [False])
+    key_is_kept = np.array([k not in exclude_keys for k in keys] + [False])
     missing = codes < 0
-    excluded = key_is_excluded[codes] & ~missing
-    keep = ~missing & ~excluded
+    excluded = key_is_excluded[codes]
+    keep = key_is_kept[codes]
     y = key_is_positive[codes][keep].astype(np.int8)
 
     positive_labels = sorted({label[k] for k in keys if k in positive_keys})
@@ -205,9 +210,10 @@ def resolve_target(
     outcome = Outcome(
         column=target, y=y, keep=keep, positive=positive_labels, negative=negative_labels,
         excluded=sorted({label[k] for k in keys if k in exclude_keys}),
-        excluded_rows=int(rows[excluded].sum()), missing_rows=int(rows[missing].sum()),
+        excluded_rows=rows_of(excluded), missing_rows=rows_of(missing),
     )
-    leads, customers = int(rows[keep].sum()), int(rows[keep][y == 1].sum())
+    leads = rows_of(keep)
+    customers = int(np.count_nonzero(y)) if rows is None else int(rows[keep][y == 1].sum())
     if leads == 0:
         raise DataError(f"no lead in {n_rows} rows has a decided outcome in {target!r}; check exclude= and the column")
     if leads == 1:
