@@ -695,9 +695,9 @@ class Calibrator:
 
     def _write_config(self, steps: Steps, held_out: Callable[[], tuple[pd.DataFrame, np.ndarray]] | None) -> None:
         """Set ``config_``; with held-out leads, a draft config scores them and the backtest's sections are added."""
-        from calibrate.document import with_backtest
+        from calibrate.document import build_document, with_backtest
 
-        draft = self._document()
+        draft = build_document(self, draft=held_out is not None)
         self.config_: ScoringConfig = ScoringConfig._draft(draft) if held_out is not None else ScoringConfig(draft)
         steps.advance("backtest")
         if held_out is not None:
@@ -954,7 +954,7 @@ class Calibrator:
         if self.grades and "grade" in scored:
             # The scorer's fit and engagement scores graded by the config's edges: the cells its grade column
             # names, counted from positions instead of a string per lead.
-            grades = self.config_.to_dict()["grades"]
+            grades = self.config_._document["grades"]  # read only: to_dict() would deep-copy the document
             fit, engagement = (grade_codes(scored[f"{part}_score"].to_numpy(), grades[part]["edges"],
                                            grades[part]["labels"]) for part in ("fit", "engagement"))
             self.grade_matrix_ = grade_matrix_of_codes(y, fit, engagement, grades["fit"]["labels"],
@@ -1082,11 +1082,6 @@ class Calibrator:
         return self.report().to_html(fragment=True)
 
     # ------------------------------------------------------------------ config
-    def _document(self) -> dict[str, Any]:
-        from calibrate.document import build_document
-
-        return build_document(self)
-
     def __repr__(self) -> str:
         params = f"method={self.method!r}, alpha={self.alpha}, min_support={self.min_support}"
         if not hasattr(self, "config_"):

@@ -333,8 +333,9 @@ class ScoringConfig:
         # A document the calibrator has just built, wrapped to score its held-out leads before the final
         # config (the one users get) is built from the same parts and checked: schema checks cost a third of
         # a second on 30 attributes, and this one would pass the same checks.
+        # Not copied: the calibrator drops the draft once the final config is built (and copied).
         config = cls.__new__(cls)
-        config._document = copy.deepcopy(dict(document))
+        config._document = dict(document)
         return config
 
     # ----------------------------------------------------------------- reading

@@ -216,8 +216,13 @@ def _decay(cal: Calibrator) -> dict[str, Any] | None:
     return section
 
 
-def build_document(cal: Calibrator) -> dict[str, Any]:
-    """The config document (nested dicts and lists) of a fitted calibrator."""
+def build_document(cal: Calibrator, *, draft: bool = False) -> dict[str, Any]:
+    """The config document (nested dicts and lists) of a fitted calibrator.
+
+    A ``draft`` is built before the backtest, to score the held-out leads:
+    its calibration (measured on them afterwards, :func:`with_backtest`) is
+    left empty instead of measured on the training leads.
+    """
     outcome, baseline = cal.outcome_, cal.baseline_
     evidence = _evidence_of(cal)
     training: dict[str, Any] = {
@@ -256,7 +261,7 @@ def build_document(cal: Calibrator) -> dict[str, Any]:
                   "bands": cal.bands_},
         "attributes": [_attribute(cal, spec, evidence) for spec in cal.specs_],
         "left_out": [{"column": str(o.column), "reason": o.reason} for o in cal.left_out_],
-        "calibration": _calibration(cal),
+        "calibration": None if draft else _calibration(cal),
         "evaluation": _evaluation(cal),
     })
     if cal.signals_ is not None:
