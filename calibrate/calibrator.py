@@ -81,6 +81,7 @@ from calibrate.grading import (
     make_bands,
 )
 from calibrate.io import read_leads_coded
+from calibrate.memory import small_pages
 from calibrate.parallel import in_background
 from calibrate.progress import Steps, progress_wanted
 from calibrate.scoring import score_leads
@@ -515,29 +516,30 @@ class Calibrator:
             ``self``, fitted.
         """
         self._check_parameters()
-        in_memory = {"activities": activities, "target_accounts": target_accounts, "account_status": account_status,
-                     f"duplicate_ids={duplicate_ids!r}": None if duplicate_ids == "refuse" else duplicate_ids}
-        chosen, why = choose_engine(data, engine, in_memory_for=[k for k, v in in_memory.items() if v is not None])
-        if chosen != "pandas":
-            refused = {"activities": activities, "target_accounts": target_accounts, "account_status": account_status}
-            given = [name for name, value in refused.items() if value is not None]
-            if given:
-                raise DataError(f"{', '.join(given)} need every lead in memory to derive signals; fit with "
-                                "engine='pandas' (CLI --engine pandas), or derive the signals in the warehouse")
-            if duplicate_ids not in ("refuse", "first", "last"):
-                raise ValueError(f"duplicate_ids must be 'refuse', 'first' or 'last', got {duplicate_ids!r}")
-            with Steps(["outcome and split", "samples", "counting every lead", "tests and points", "backtest"],
+        with small_pages():  # short-lived arrays: huge pages cost more than they save (calibrate.memory)
+            in_memory = {"activities": activities, "target_accounts": target_accounts, "account_status": account_status,
+                         f"duplicate_ids={duplicate_ids!r}": None if duplicate_ids == "refuse" else duplicate_ids}
+            chosen, why = choose_engine(data, engine, in_memory_for=[k for k, v in in_memory.items() if v is not None])
+            if chosen != "pandas":
+                refused = {"activities": activities, "target_accounts": target_accounts, "account_status": account_status}
+                given = [name for name, value in refused.items() if value is not None]
+                if given:
+                    raise DataError(f"{', '.join(given)} need every lead in memory to derive signals; fit with "
+                                    "engine='pandas' (CLI --engine pandas), or derive the signals in the warehouse")
+                if duplicate_ids not in ("refuse", "first", "last"):
+                    raise ValueError(f"duplicate_ids must be 'refuse', 'first' or 'last', got {duplicate_ids!r}")
+                with Steps(["outcome and split", "samples", "counting every lead", "tests and points", "backtest"],
+                           enabled=progress_wanted(self.progress)) as steps:
+                    return self._fit_on_engine(EngineTable(data, chosen, spark=spark), why, target, steps,
+                                               positive=positive, exclude=exclude, drop=drop, date_column=date_column,
+                                               id_column=id_column, duplicate_ids=duplicate_ids)
+            with Steps(["reading", "signals", "attributes and tests", "points", "backtest"],
                        enabled=progress_wanted(self.progress)) as steps:
-                return self._fit_on_engine(EngineTable(data, chosen, spark=spark), why, target, steps,
-                                           positive=positive, exclude=exclude, drop=drop, date_column=date_column,
-                                           id_column=id_column, duplicate_ids=duplicate_ids)
-        with Steps(["reading", "signals", "attributes and tests", "points", "backtest"],
-                   enabled=progress_wanted(self.progress)) as steps:
-            return self._fit_in_memory(data, target, steps, positive=positive, exclude=exclude, drop=drop,
-                                       date_column=date_column, id_column=id_column, duplicate_ids=duplicate_ids,
-                                       activities=activities, account_column=account_column,
-                                       target_accounts=target_accounts, account_status=account_status, as_of=as_of,
-                                       why=why)
+                return self._fit_in_memory(data, target, steps, positive=positive, exclude=exclude, drop=drop,
+                                           date_column=date_column, id_column=id_column, duplicate_ids=duplicate_ids,
+                                           activities=activities, account_column=account_column,
+                                           target_accounts=target_accounts, account_status=account_status, as_of=as_of,
+                                           why=why)
 
     def _fit_in_memory(self, data: Any, target: str, steps: Steps, *, positive: Sequence[object] | None,
                        exclude: Sequence[object], drop: Sequence[str], date_column: str | None,
