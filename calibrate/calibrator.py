@@ -65,7 +65,6 @@ from calibrate.fitting import (
     PointsSettings,
     derive_points,
     resolve_shrinkage,
-    scores_from_points,
 )
 from calibrate.grading import (
     BAND_STYLES,
@@ -902,14 +901,23 @@ class Calibrator:
         self.stats_["shrunk_rate"] = result.shrunk_rate
         self.stats_["raw_points"] = pd.Series(raw_by_level).reindex(self.stats_.index).to_numpy()
         self.stats_["points"] = self.points_.reindex(self.stats_.index).to_numpy()
-        self.training_scores_: np.ndarray = scores_from_points(result.points, self._codes, result.base).astype(np.int64)
+        names = {s.name for s in self.specs_}
+        derived_groups = ({k: v for k, v in signal_groups(self.signals_.outputs).items() if k in names}
+                          if self.signals_ is not None else {})
+        self.groups_: dict[str, str] = assign_groups([s.name for s in self.specs_], {**derived_groups,
+                                                                                      **(self.groups or {})})
+        # A lead's score is the base plus its fit and engagement totals: one lookup per attribute and lead for both.
+        totals = self._group_scores()
+        self.training_scores_: np.ndarray = np.add(totals["fit"], totals["engagement"]) + result.base
         if self.total_cap is not None:
             self.training_scores_ = np.clip(self.training_scores_, -self.total_cap, self.total_cap)
+        self._training_group_scores: dict[str, np.ndarray] | None = totals  # the grades' input, dropped there
 
     def _group_scores(self) -> dict[str, np.ndarray]:
-        totals = {"fit": np.zeros(len(self.training_scores_), dtype=np.int64),
-                  "engagement": np.zeros(len(self.training_scores_), dtype=np.int64)}
-        looked_up = np.empty(len(self.training_scores_), dtype=np.int64)  # reused: new memory costs page faults
+        """Each training lead's total points of the fit attributes and of the engagement attributes."""
+        n_rows = len(self.training_y_)
+        totals = {"fit": np.zeros(n_rows, dtype=np.int64), "engagement": np.zeros(n_rows, dtype=np.int64)}
+        looked_up = np.empty(n_rows, dtype=np.int64)  # reused: new memory costs page faults
         for spec in self.specs_:
             # Codes from encode_all index the levels' points: nothing is clipped.
             totals[self.groups_[spec.name]] += np.take(self.points_result_.points[spec.name].astype(np.int64, copy=False),
@@ -917,16 +925,11 @@ class Calibrator:
         return totals
 
     def _fit_grades(self, y: np.ndarray) -> None:
-        names = {s.name for s in self.specs_}
-        derived_groups = ({k: v for k, v in signal_groups(self.signals_.outputs).items() if k in names}
-                          if self.signals_ is not None else {})
-        self.groups_: dict[str, str] = assign_groups([s.name for s in self.specs_], {**derived_groups,
-                                                                                      **(self.groups or {})})
         self.grade_edges_: dict[str, list[float]] | None = None
         self.grade_matrix_: pd.DataFrame | None = None
+        totals, self._training_group_scores = self._training_group_scores, None
         if not self.grades:
             return
-        totals = self._group_scores()
         self.grade_edges_ = {"fit": grade_edges(totals["fit"], 4), "engagement": grade_edges(totals["engagement"], 4)}
         fit = grade_codes(totals["fit"], self.grade_edges_["fit"], FIT_LABELS)
         engagement = grade_codes(totals["engagement"], self.grade_edges_["engagement"], ENGAGEMENT_LABELS)
