@@ -605,7 +605,9 @@ def round_points(
     members: dict[str, list[np.ndarray]] = {}
     for name in names:
         order = np.argsort(sample[name], kind="stable")
-        bounds = np.searchsorted(sample[name][order], np.arange(len(unrounded[name]) + 1))
+        # Where each level's rows start in that order: the rows of the levels below it (no binary search over
+        # the narrow codes, which numpy would widen first).
+        bounds = np.concatenate([[0], np.cumsum(np.bincount(sample[name], minlength=len(unrounded[name])))])
         members[name] = [order[bounds[k]:bounds[k + 1]] for k in range(len(unrounded[name]))]
 
     for _ in range(max_passes):

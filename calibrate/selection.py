@@ -67,7 +67,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats.contingency import expected_freq
 
 from calibrate.attributes import MISSING, OTHER, UNSEEN
 from calibrate.errors import DataError
@@ -413,14 +412,16 @@ def _pair_tables(codes: Sequence[np.ndarray], sizes: Sequence[int]) -> dict[tupl
 def _cramers_v(table: np.ndarray) -> float:
     """``scipy.stats.contingency.association(table, method="cramer")`` without its per-call overhead.
 
-    Pearson's chi-square against scipy's ``expected_freq``, summed as
+    Pearson's chi-square against the expected counts of scipy's
+    ``expected_freq`` (row sums times column sums over the total, the same
+    sums in the same order, without its ``apply_over_axes``), summed as
     ``chi2_contingency(correction=False)`` sums it; V is
     ``sqrt(chi2 / n / (min(rows, columns) - 1))``, as scipy computes it
-    (equal to ``association`` in ``tests/test_selection.py``). A few hundred
-    pairs cost a tenth of a second less.
+    (equal to ``association`` to the last bit in ``tests/test_selection.py``).
+    A few hundred pairs cost a tenth of a second less.
     """
     observed = table.astype(np.float64)
-    expected = expected_freq(observed)
+    expected = observed.sum(axis=1, keepdims=True) * observed.sum(axis=0, keepdims=True) / observed.sum()
     chi2 = ((observed - expected) ** 2 / expected).sum()
     return math.sqrt(chi2 / observed.sum() / (min(observed.shape) - 1))
 
