@@ -24,6 +24,7 @@ from pandas.core.util.hashing import combine_hash_arrays
 from pandas.util import hash_pandas_object
 
 from calibrate.cleaning import _is_arrow_string
+from calibrate.counting import gather
 
 __all__ = ["column_hashes", "combine_hashes", "data_fingerprint", "fingerprint_of_rows", "row_hashes",
            "sorted_row_hashes"]
@@ -41,11 +42,16 @@ def _categorical_hash(values: pd.Series) -> np.ndarray:
     categories = pd.Series(values.cat.categories)
     codes = values.cat.codes.to_numpy()
     distinct = _column_hash(categories) if len(categories) else np.zeros(0, dtype=np.uint64)
+    blank = pd.Series([None], dtype="str") if _is_text(categories) else pd.Series([np.nan])
+    blank_hash = hash_pandas_object(blank, index=False, categorize=False).to_numpy()[0]
+    if codes.dtype in (np.int8, np.int16):
+        # Read as unsigned, the missing code -1 is the table's last entry: one gather from the narrow codes.
+        unsigned = codes.view(np.uint8 if codes.dtype == np.int8 else np.uint16)
+        table = np.full(np.iinfo(unsigned.dtype).max + 1, blank_hash, dtype=np.uint64)
+        table[:len(distinct)] = distinct
+        return gather(table, unsigned)
     hashes = distinct.take(np.maximum(codes, 0)) if len(distinct) else np.zeros(len(values), dtype=np.uint64)
-    missing = codes < 0
-    if missing.any():
-        blank = pd.Series([None], dtype="str") if _is_text(categories) else pd.Series([np.nan])
-        hashes[missing] = hash_pandas_object(blank, index=False, categorize=False).to_numpy()[0]
+    hashes[codes < 0] = blank_hash
     return hashes
 
 

@@ -76,6 +76,8 @@ def test_row_hashes_on_many_random_text_columns() -> None:
     pd.Series(["Select", "é", None, "", "x"], dtype="str"),
     pd.Series([1.5, np.nan, 2.0, 1.5, np.nan]),
     pd.Series([3, 1, 2, 3, 1]),
+    pd.Series([f"v{i % 200}" if i % 7 else None for i in range(1_000)], dtype="str"),  # int16 codes
+    pd.Series([f"v{i}" if i % 7 else None for i in range(40_000)], dtype="str"),  # int32 codes
 ])
 def test_a_categorical_column_hashes_as_its_values(values: pd.Series) -> None:
     # Reference: pandas.util.hash_pandas_object of the uncategorised column; pandas' own hash of the
@@ -86,7 +88,7 @@ def test_a_categorical_column_hashes_as_its_values(values: pd.Series) -> None:
     reordered = padded.cat.reorder_categories(list(padded.cat.categories)[::-1])
     for column in (categories, padded, reordered):
         assert column_hashes(pd.DataFrame({"a": column}))[0].tolist() == expected.tolist()
-    frame = pd.DataFrame({"a": values, "b": range(5)})
+    frame = pd.DataFrame({"a": values, "b": range(len(values))})
     assert data_fingerprint(frame) == data_fingerprint(frame.assign(a=reordered))
 
 
