@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import warnings
@@ -561,7 +562,8 @@ class Calibrator:
         # are functions of the file's columns: hashing those alone keeps the split (and the fingerprint) of a
         # fit with signals and one without the same. Hashed on a thread while the signals are derived.
         file_columns = list(frame.columns)
-        hashing = in_background(sorted_row_hashes, frame, file_columns)
+        # One column after the other on that thread: with threads of its own it took as long, on both cores.
+        hashing = in_background(functools.partial(sorted_row_hashes, threads=False), frame, file_columns)
         frame, derived_decided = self._derive(frame, id_column=id_column, activities=activities,
                                               account_column=account_column, target_accounts=target_accounts,
                                               account_status=account_status, as_of=as_of, date_column=date_column)

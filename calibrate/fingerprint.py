@@ -157,7 +157,8 @@ def row_hashes(frame: pd.DataFrame) -> np.ndarray:
     return combine_hashes(column_hashes(frame), len(frame))
 
 
-def sorted_row_hashes(frame: pd.DataFrame, columns: Sequence[object] | None = None) -> np.ndarray:
+def sorted_row_hashes(frame: pd.DataFrame, columns: Sequence[object] | None = None, *,
+                      threads: bool = True) -> np.ndarray:
     """:func:`row_hashes` of ``columns`` (default all) taken in sorted name order, a few columns at a time.
 
     Each column's cell hashes are folded into the row hashes as soon as they
@@ -170,6 +171,10 @@ def sorted_row_hashes(frame: pd.DataFrame, columns: Sequence[object] | None = No
         A table whose column names are distinct.
     columns : sequence, optional
         The columns to hash.
+    threads : bool
+        Hash long columns on the machine's cores (:func:`calibrate.parallel.iter_columns`);
+        False hashes one column after the other, for a caller that runs
+        this on a thread of its own beside other work.
 
     Returns
     -------
@@ -186,7 +191,9 @@ def sorted_row_hashes(frame: pd.DataFrame, columns: Sequence[object] | None = No
     from calibrate.parallel import iter_columns
 
     names = sorted(frame.columns if columns is None else columns, key=str)
-    hashes = iter_columns(_column_hash, [frame[name] for name in names], rows=len(frame))
+    columns_in_order = [frame[name] for name in names]
+    hashes = (iter_columns(_column_hash, columns_in_order, rows=len(frame)) if threads
+              else map(_column_hash, columns_in_order))
     return combine_hash_arrays(hashes, len(names), len(frame))
 
 

@@ -106,6 +106,7 @@ def test_sorted_row_hashes_fold_columns_as_row_hashes_of_the_sorted_frame(monkey
         ordered = frame[sorted(frame.columns)].astype({"c": "str"})
         expected = pd.util.hash_pandas_object(ordered, index=False, categorize=False).to_numpy()
         assert sorted_row_hashes(frame).tolist() == expected.tolist()
+        assert sorted_row_hashes(frame, threads=False).tolist() == expected.tolist()
         some = ["y", "n", "c"]
         assert sorted_row_hashes(frame, some).tolist() == row_hashes(frame[sorted(some)]).tolist()
         assert fingerprint_of_rows(frame.columns, sorted_row_hashes(frame)) == data_fingerprint(frame)
