@@ -6,6 +6,7 @@ import gzip
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -328,6 +329,31 @@ def test_coded_parquet_text_is_categorical_with_the_same_values(tmp_path: Path) 
     csv = tmp_path / "leads.csv"
     original.to_csv(csv, index=False)
     pd.testing.assert_frame_equal(read_leads_coded(csv), read_leads(csv))
+
+
+@pytest.mark.parametrize("index", [None, "Prospect ID", ["Prospect ID", "City"]])
+def test_coded_parquet_read_a_few_columns_at_a_time_lines_up(tmp_path: Path, index: object) -> None:
+    # Reference: read_leads (pandas.read_parquet, the whole table at once). read_leads_coded converts a few
+    # columns at a time; with a stored index (which comes with every batch) and more columns than a batch,
+    # every column must hold the same values in the same rows and order, the index columns first.
+    rng = np.random.default_rng(5)
+    n = 500
+    original = pd.DataFrame({
+        "Prospect ID": [f"p{i}" for i in rng.permutation(n)],
+        "City": rng.choice(["Zürich", "Select", None], n),
+        **{f"visits {i}": rng.poisson(3, n).astype(float) for i in range(6)},
+        "Created": pd.date_range("2025-01-01", periods=n, freq="h", tz="Europe/Paris"),
+        "Converted": rng.integers(0, 2, n),
+    })
+    path = tmp_path / "leads.parquet"
+    (original if index is None else original.set_index(index)).to_parquet(path)
+
+    plain, coded = read_leads(path), read_leads_coded(path)
+
+    assert coded.columns.tolist() == plain.columns.tolist() == original.columns.tolist()
+    assert isinstance(coded.index, pd.RangeIndex)
+    for column in original:
+        pd.testing.assert_series_equal(coded[column].astype(plain[column].dtype), plain[column])
 
 
 def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
