@@ -833,6 +833,7 @@ class Calibrator:
             codes = encode_all(rows, specs)
             notes = engine_notes(notes, specs, counts, min_support=self.min_support, n_bins=self.n_bins,
                                  user_bins=list(self.bins or {}), sampled=sampled)
+        names = [spec.name for spec in specs]
         stats = level_statistics(counts[["leads", "customers"]], confidence=self.confidence,
                                  correction=self.correction, min_support=self.min_support)
         stats.insert(0, "level_kind", counts.loc[stats.index, "level_kind"])
@@ -847,7 +848,6 @@ class Calibrator:
                           LeakageWarning, stacklevel=4)
         excluded = ({row["attribute"]: f"leakage suspect: {row['reason']}" for _, row in leakage.iterrows()}
                     if self.leakage == "exclude" else {})
-        names = [spec.name for spec in specs]
         cramers_v = None
         if self.redundancy_bound < 1 and len(specs) > 1:
             cramers_v = cramers_v_matrix({n: codes[n] for n in names}, {s.name: len(s.level_labels) for s in specs},
@@ -863,11 +863,12 @@ class Calibrator:
                             + "); pass leakage='keep' or raise max_attributes")
         order = {c: i for i, c in enumerate(rows.columns)}
         left_out = sorted([*left_out, *(LeftOut(a, r) for a, r in dropped.items())], key=lambda o: order[o.column])
-        names = [spec.name for spec in specs]
-        counts = counts.loc[names]
-        stats = level_statistics(counts[["leads", "customers"]], confidence=self.confidence,
-                                 correction=self.correction, min_support=self.min_support)
-        stats.insert(0, "level_kind", counts.loc[stats.index, "level_kind"])
+        if len(specs) < len(names):  # the q-values correct for the levels of the attributes kept only
+            names = [spec.name for spec in specs]
+            counts = counts.loc[names]
+            stats = level_statistics(counts[["leads", "customers"]], confidence=self.confidence,
+                                     correction=self.correction, min_support=self.min_support)
+            stats.insert(0, "level_kind", counts.loc[stats.index, "level_kind"])
         stats["significant"] = stats["q_value"] < self.alpha
 
         self.specs_: list[AttributeSpec] = specs
