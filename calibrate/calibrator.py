@@ -620,8 +620,7 @@ class Calibrator:
         self._fit_attributes(rows, y, decided, row_keys=self._training_keys)
         steps.advance("points")
         self._fit_decay(outcome, train)
-        self._fit_points(y)
-        self._fit_grades(y)
+        self._fit_grades(y, self._fit_points(y))
         self.backtest_: dict[str, Any] | None = None
         self.fingerprint_: str = data_fingerprint(frame[raw]) if fingerprinting is None else fingerprinting.result()
         # The held-out rows keep their derived columns.
@@ -689,8 +688,7 @@ class Calibrator:
                              sample_share=len(drawn.train_y) / drawn.train_leads)
         steps.advance("tests and points")
         self.decay_, self.decay_curve_ = None, None
-        self._fit_points(drawn.train_y)
-        self._fit_grades(drawn.train_y)
+        self._fit_grades(drawn.train_y, self._fit_points(drawn.train_y))
         self.backtest_ = None
         has_test = drawn.test is not None and len(drawn.test) > 0
         self._write_config(steps, (lambda: (drawn.test, drawn.test_y)) if has_test else None)
@@ -888,7 +886,8 @@ class Calibrator:
                           "their close rates are uncertain and they score 0 unless the evidence is significant",
                           SmallSampleWarning, stacklevel=4)
 
-    def _fit_points(self, y: np.ndarray) -> None:
+    def _fit_points(self, y: np.ndarray) -> dict[str, np.ndarray]:
+        """Points, their groups and the training leads' scores; returns each lead's fit and engagement totals."""
         result: PointsResult = derive_points(self.specs_, self._codes, y, self.stats_, self._settings(),
                                              row_keys=self._training_keys)
         self.points_result_: PointsResult = result
@@ -914,7 +913,7 @@ class Calibrator:
         self.training_scores_: np.ndarray = np.add(totals["fit"], totals["engagement"]) + result.base
         if self.total_cap is not None:
             self.training_scores_ = np.clip(self.training_scores_, -self.total_cap, self.total_cap)
-        self._training_group_scores: dict[str, np.ndarray] | None = totals  # the grades' input, dropped there
+        return totals
 
     def _group_scores(self) -> dict[str, np.ndarray]:
         """Each training lead's total points of the fit attributes and of the engagement attributes."""
@@ -927,10 +926,10 @@ class Calibrator:
                                                        self._codes[spec.name], out=looked_up, mode="clip")
         return totals
 
-    def _fit_grades(self, y: np.ndarray) -> None:
+    def _fit_grades(self, y: np.ndarray, totals: dict[str, np.ndarray]) -> None:
+        """Fit and engagement grade edges from the training leads' group ``totals``, and the in-sample matrix."""
         self.grade_edges_: dict[str, list[float]] | None = None
         self.grade_matrix_: pd.DataFrame | None = None
-        totals, self._training_group_scores = self._training_group_scores, None
         if not self.grades:
             return
         self.grade_edges_ = {"fit": grade_edges(totals["fit"], 4), "engagement": grade_edges(totals["engagement"], 4)}
