@@ -133,13 +133,13 @@ def _text_rows(codes: np.ndarray, answers: np.ndarray, index: pd.Index) -> pd.Se
 
 
 def _category_rows(codes: np.ndarray, answers: np.ndarray, categories: Sequence[str], index: pd.Index) -> pd.Series:
-    """:func:`_text_rows` as a categorical over a signal's values (missing where an answer is None).
+    """:func:`_text_rows` as a categorical over a signal's values (missing where an answer is missing).
 
     The rows hold a one-byte code each, gathered from the distinct answers,
     not a string per row for every later step to factorise again.
     """
     position = {category: i for i, category in enumerate(categories)}
-    per_answer = np.array([-1 if answer is None else position[answer] for answer in answers], dtype=np.int8)
+    per_answer = np.array([-1 if pd.isna(answer) else position[answer] for answer in answers], dtype=np.int8)
     return pd.Series(pd.Categorical.from_codes(gather(per_answer, codes), categories=categories), index=index,
                      copy=False)
 
