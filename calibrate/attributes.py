@@ -22,10 +22,11 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -438,16 +439,29 @@ def merge_small_bins(values: np.ndarray, edges: list[float], min_support: int,
     return edges
 
 
-def _distinct_numbers(numbers: np.ndarray, factorized: FactorizedKeys) -> tuple[np.ndarray, np.ndarray]:
-    """Values covering ``numbers`` (NaN left out; one may repeat) and the rows holding each, as weights.
+def _row_numbers(series: pd.Series, placeholders: Sequence[str], factorized: FactorizedKeys) -> np.ndarray:
+    """A numeric column's number per row (:func:`to_numbers`)."""
+    return to_numbers(series, placeholders, factorized)[0]
+
+
+def _gathered(per_key: np.ndarray, factorized: FactorizedKeys) -> np.ndarray:
+    """``per_key`` (one entry per key, then one for missing rows) gathered per row of the column."""
+    return per_key[factorized.codes]
+
+
+def _distinct_numbers(row_numbers: Callable[[], np.ndarray], factorized: FactorizedKeys
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """Values covering the column's ``row_numbers()`` (NaN left out; one may repeat) and the rows holding each.
 
     The column's keys already partition its rows: each key's number and row
     count, unless a number sits outside the keys (a numeric placeholder such
     as -1 is no key but still a number here), when the numbers are counted anew.
-    A numeric column without placeholders has its keys' numbers at hand.
+    A numeric column without placeholders has its keys' numbers at hand: its
+    rows are not read.
     """
     if factorized.numbers is not None and factorized.placeholder_rows == 0:
         return np.asarray(factorized.numbers, dtype=float), factorized.counts
+    numbers = row_numbers()
     present = factorized.codes >= 0
     if np.isnan(numbers[~present]).all():
         per_key = np.full(len(factorized.counts), np.nan)
@@ -520,7 +534,7 @@ def _warn_mostly_numeric(column: object, series: pd.Series, factorized: Factoriz
     )
 
 
-def _warn_odd_numbers(column: object, series: pd.Series, numbers: np.ndarray, is_integer: bool,
+def _warn_odd_numbers(column: object, series: pd.Series, row_numbers: Callable[[], np.ndarray], is_integer: bool,
                       distinct: np.ndarray) -> None:
     """Warn about infinite values, and about a few negative values in a column of counts.
 
@@ -534,13 +548,13 @@ def _warn_odd_numbers(column: object, series: pd.Series, numbers: np.ndarray, is
         The column name.
     series : pandas.Series
         Its raw values.
-    numbers : numpy.ndarray
-        The values as floats (NaN where missing).
+    row_numbers : callable
+        Gives the values as floats (NaN where missing).
     is_integer : bool
         Whether every finite value is a whole number.
     distinct : numpy.ndarray
-        Values covering ``numbers`` (NaN aside): rows are read only when these
-        hold an infinity or a negative number.
+        Values covering the rows' numbers (NaN aside): the rows are read only
+        when these hold an infinity or a negative number.
 
     Warns
     -----
@@ -550,7 +564,7 @@ def _warn_odd_numbers(column: object, series: pd.Series, numbers: np.ndarray, is
         sentinel such as ``-1`` in a count).
     """
     if np.isinf(distinct).any():
-        infinite = np.isinf(numbers)
+        infinite = np.isinf(row_numbers())
         examples = ", ".join(f"{value.strip()!r} at data row {row}" for value, row in _data_rows(series, infinite))
         warnings.warn(
             f"column {str(column)!r} holds {int(infinite.sum())} infinite value(s) ({examples}); they are binned in "
@@ -561,6 +575,7 @@ def _warn_odd_numbers(column: object, series: pd.Series, numbers: np.ndarray, is
         )
     if not is_integer or not (distinct < 0).any():
         return
+    numbers = row_numbers()
     negative = np.isfinite(numbers) & (numbers < 0)
     n_negative = int(negative.sum())
     finite = int(np.isfinite(numbers).sum())
@@ -680,11 +695,14 @@ def infer_attributes(
             only = factorized.labels[0]
             excluded.append(LeftOut(column, f"constant: every lead has the same value ({only!r})"))
             continue
-        numbers = None
+        # The column's number per row, made only when a question needs the rows (most are asked of the
+        # distinct numbers); None when the column is not numbers.
+        numbers: Callable[[], np.ndarray] | None = None
         if column in categorical:
             pass
         elif pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
-            numbers, _ = to_numbers(series, placeholders, factorized)  # every value is a number (or missing)
+            # Every value is a number (or missing).
+            numbers = functools.cache(functools.partial(_row_numbers, series, placeholders, factorized))
         else:
             # Text is parsed once per key, and rows are read only when every key is a number.
             parsed = _parsed_keys(factorized)
@@ -692,7 +710,7 @@ def infer_attributes(
             if unparseable.any():
                 _warn_mostly_numeric(column, series, factorized, unparseable, n_present)
             else:
-                numbers = np.append(parsed, np.nan)[factorized.codes]
+                numbers = functools.cache(functools.partial(_gathered, np.append(parsed, np.nan), factorized))
         distinct = rows_per_number = finite_distinct = None
         if numbers is not None:
             # The distinct numbers with their rows: every later question about the numbers is asked of them.
