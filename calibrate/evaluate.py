@@ -225,22 +225,25 @@ def _keyed_stratified_test(keys: np.ndarray, outcome: np.ndarray, test_size: flo
     """Per class, the ``ceil(test_size * n_class)`` leads with the smallest seeded content keys."""
     # Mix the seed in with an invertible multiply-xorshift so each seed orders the keys differently.
     with np.errstate(over="ignore"):
-        mixed = (keys ^ np.uint64(0x9E3779B97F4A7C15 * (seed + 1) % 2**64)) * np.uint64(0xBF58476D1CE4E5B9)
+        mixed = keys ^ np.uint64(0x9E3779B97F4A7C15 * (seed + 1) % 2**64)
+        mixed *= np.uint64(0xBF58476D1CE4E5B9)
         mixed ^= mixed >> np.uint64(31)
     test = np.zeros(len(keys), dtype=bool)
     for label in (0, 1):
-        members = np.flatnonzero(outcome == label)
-        wanted = math.ceil(test_size * len(members))
+        members = outcome == label
+        wanted = math.ceil(test_size * int(np.count_nonzero(members)))
         if wanted == 0:
             continue
         # The first `wanted` members ordered by (key, row): a partition finds the cut key without a full sort;
-        # members sharing it (duplicate rows) are taken in row order, as the sort would.
+        # members sharing it (duplicate rows) are taken in row order, as the sort would. Masks over the rows,
+        # not arrays of positions: a fit's memory is its time on a machine where fresh pages are slow.
         member_keys = mixed[members]
-        cut = np.partition(member_keys, wanted - 1)[wanted - 1]
-        below = member_keys < cut
-        at_cut = np.flatnonzero(member_keys == cut)[: wanted - int(below.sum())]
-        test[members[below]] = True
-        test[members[at_cut]] = True
+        member_keys.partition(wanted - 1)  # in place: the members' keys are a copy
+        cut = member_keys[wanted - 1]
+        below = members & (mixed < cut)
+        test |= below
+        at_cut = np.flatnonzero(members & (mixed == cut))[: wanted - int(np.count_nonzero(below))]
+        test[at_cut] = True
     return test
 
 
