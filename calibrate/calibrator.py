@@ -586,7 +586,7 @@ class Calibrator:
         # The fingerprint sorts every row hash: on a thread, taken when the config is written.
         fingerprinting = (in_background(fingerprint_of_rows, raw, raw_row_hashes)
                           if len({str(c) for c in raw}) == len(raw) else None)
-        keys = raw_row_hashes[outcome.keep]
+        keys = raw_row_hashes if outcome.keep.all() else raw_row_hashes[outcome.keep]  # read only: no copy needed
         period = self._period(decided_rows, date_column, allow_unparseable=self.holdout is None)
         if self.holdout is not None:
             dates = decided_rows[date_column] if date_column else None
