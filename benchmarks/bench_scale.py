@@ -4,7 +4,7 @@ Usage (from the repository root; the baselines run in their own venv so they lea
 
     python3 -m venv /tmp/benchvenv && /tmp/benchvenv/bin/pip install -e . optbinning toad pyarrow
     python benchmarks/bench_scale.py --sizes 1M 10M --engines pandas duckdb --methods lift log_odds \\
-        --baselines floor optbinning toad --python-baselines /tmp/benchvenv/bin/python \\
+        --baselines floor optbinning toad --python-baselines /tmp/benchvenv/bin/python --repeat 3 \\
         --data-dir build/bench --markdown build/bench/results.md
     # 100M rows: DuckDB only (the pandas engine, optbinning and toad hold every row in memory)
     python benchmarks/bench_scale.py --sizes 100M --engines duckdb --methods lift --baselines floor \\
@@ -12,13 +12,17 @@ Usage (from the repository root; the baselines run in their own venv so they lea
 
 Sizes take a plain count or a ``k``/``M`` suffix (``100000``, ``1M``, ``100M``). toad did not fit
 1M rows in 30 minutes on 2 cores (its chi-merge starts from every distinct value of the amounts), and
-DuckDB runs the scoring SQL at tens of seconds per million rows; ``--timeout`` bounds each run. For each size:
+``--timeout`` bounds each run. For each size:
 
 1. **Data.** ``benchmarks/scale_data.py`` writes ``DATA_DIR/leads_n<N>_seed<S>.parquet`` (30
    attributes: 18 categorical as text with rare levels and blanks, 12 numeric with heavy zeros and
    missing values; ``converted`` 0/1 from a known logistic truth, AUC about 0.78) in 1M-row row
    groups, in bounded memory; an existing file of the same rows, seed and generator version is reused.
-2. **Runs**, each in a fresh subprocess, so that its peak resident memory is its own:
+2. **Runs**, each in a fresh subprocess, so that its peak resident memory is its own. With
+   ``--repeat N`` the floor and every calibrate fit run N times, taken in turns (floor, fit, fit, ...,
+   floor, fit, ...), and each is reported by its median run, all runs' times in the notes: on a shared
+   machine a slow spell then falls on the floor and the fits alike, where one run of each compared
+   whichever spell each met. The baselines and the scoring runs run once.
 
    * ``floor``: the least any tool must do. Each column is read from the Parquet with pyarrow;
      categoricals are counted per (dictionary code, outcome) with ``numpy.bincount``; numerics are
@@ -409,6 +413,20 @@ def run_job(python: str, job: dict[str, Any], *, timeout: float, mem_limit: floa
     return record
 
 
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run of median wall time (the first failure, if any run failed), noting every run's wall time."""
+    failed = [r for r in runs if r["status"] != "ok"]
+    if failed or len(runs) == 1:
+        return failed[0] if failed else runs[0]
+    ordered = sorted(runs, key=lambda r: r["seconds"])
+    median = dict(ordered[(len(ordered) - 1) // 2])
+    walls = ", ".join(f"{r['seconds']:.2f}" for r in runs)
+    median["note"] = "; ".join(filter(None, [median.get("note", ""),
+                                             f"median of {len(runs)} runs in turns ({walls} s)"]))
+    median["runs_seconds"] = [r["seconds"] for r in runs]
+    return median
+
+
 def parse_size(text: str) -> int:
     """``100000``, ``1e6``, ``250k``, ``10M`` or ``1G`` as a number of rows."""
     scale = {"k": 10**3, "m": 10**6, "g": 10**9}.get(text[-1:].lower(), 1)
@@ -611,6 +629,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data-dir", type=Path, default=Path("build/bench"))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per run before it is killed")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs of the floor and of each calibrate fit, taken in turns; the median is reported "
+                             "(default 1)")
     parser.add_argument("--mem-limit-gb", type=float, default=None,
                         help="GiB of resident memory per run before it is killed (default: 80%% of RAM)")
     parser.add_argument("--markdown", type=Path, default=None, help="write the report here (default: print only)")
@@ -629,10 +650,14 @@ def main(argv: list[str] | None = None) -> None:
     records: list[dict[str, Any]] = []
     data: list[dict[str, Any]] = []
 
-    def run(python: str, job: dict[str, Any]) -> dict[str, Any]:
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+
+    def run(python: str, job: dict[str, Any], *, keep: bool = True) -> dict[str, Any]:
         print(f"run: {job['name']} ...", flush=True)
         record = run_job(python, job, timeout=args.timeout, mem_limit=mem_limit, log_dir=log_dir)
-        records.append(record)
+        if keep:
+            records.append(record)
         print(f"     {record['status']}: wall {_fmt(record.get('seconds'))} s, "
               f"process {record['process_seconds']:.1f} s, "
               f"peak {record['peak_rss_gib']:.2f} GiB, AUC {_fmt(record.get('auc'), 4) or '-'}"
@@ -649,20 +674,28 @@ def main(argv: list[str] | None = None) -> None:
         split = args.data_dir.resolve() / f"split_n{rows}_seed{args.seed}.npz"
         split.unlink(missing_ok=True)
         configs: dict[str, Path] = {}
-        if "floor" in args.baselines:
-            run(sys.executable, {**base, "tool": "floor", "name": f"n{rows}_floor"})
+        # The floor and the fits, taken in turns --repeat times, so that a slow spell of a shared machine falls
+        # on every tool alike; each is reported by its median run. The first turn saves the configs and split.
+        fits = [{**base, "tool": "floor", "name": f"n{rows}_floor"}] if "floor" in args.baselines else []
         for engine in args.engines:
             for method in args.methods:
-                config = args.data_dir.resolve() / f"config_n{rows}_seed{args.seed}_{method}.yaml"
                 job = {**base, "tool": "calibrate", "engine": engine, "method": method,
                        "name": f"n{rows}_calibrate_{engine}_{method}"}
-                if method not in configs:
+                config = args.data_dir.resolve() / f"config_n{rows}_seed{args.seed}_{method}.yaml"
+                if not any(f.get("save_config") == str(config) for f in fits):
                     config.unlink(missing_ok=True)
                     job["save_config"] = str(config)
-                if not split.is_file():
-                    job["save_split"] = str(split)
-                if run(sys.executable, job)["status"] == "ok" and method not in configs and config.is_file():
-                    configs[method] = config
+                fits.append({**job, "save_split": str(split)})  # saved by the first in-memory fit
+        turns: list[list[dict[str, Any]]] = [[] for _ in fits]
+        for turn in range(args.repeat):
+            for job, runs in zip(fits, turns, strict=True):
+                unsaved = {"save_config", "save_split"} if turn else ({"save_split"} if split.is_file() else set())
+                runs.append(run(sys.executable, {k: v for k, v in job.items() if k not in unsaved}, keep=False))
+        for job, runs in zip(fits, turns, strict=True):
+            records.append(_median_run(runs))
+            config = job.get("save_config")
+            if config and runs[0]["status"] == "ok" and Path(config).is_file():
+                configs[job["method"]] = Path(config)
         for kind in args.scoring:
             # Python scores a frame of text (read_leads) and one of categoricals (read_leads_coded, the fit's reader).
             for reader in (("text", "codes") if kind == "python" else ("",)):
