@@ -451,3 +451,17 @@ def test_average_ranks_equal_scipy_rankdata_bit_for_bit():
         ranks = _average_ranks(values)
         assert ranks.dtype == np.float64
         np.testing.assert_array_equal(ranks, sps.rankdata(values))
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int16, np.uint32])
+def test_calibration_table_of_whole_scores_counts_as_per_lead_bands(dtype: type) -> None:
+    # Reference: the same scores as floats, which take a band per lead (numpy.searchsorted); whole-number
+    # scores are counted per score value instead. Edges at, between and beyond the scores.
+    rng = np.random.default_rng(8)
+    scores = (rng.integers(0, 300, 20_000) + (0 if dtype == np.uint32 else -120)).astype(dtype)
+    y = (rng.random(20_000) < 0.1).astype(int)
+    for edges in ([], [-50, 0.5, 40, 41, 1_000], [float(np.median(scores))]):
+        counted = calibration_table(y, scores, edges)
+        banded = calibration_table(y, scores.astype(float), edges)
+        pd.testing.assert_frame_equal(counted, banded)
+        assert counted["leads"].sum() == 20_000 and counted["customers"].sum() == y.sum()
