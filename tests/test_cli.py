@@ -410,3 +410,27 @@ def test_cli_and_python_api_write_the_same_config(workdir, leads_csv):
         api = Calibrator().fit(read_leads(leads_csv), target="stage", positive=["Closed Won"], exclude=["Open"])
     # Same defaults on both sides, the holdout and grades included.
     assert config.read_text(encoding="utf-8") == api.config_.to_yaml()
+
+
+def test_fit_of_a_parquet_file_reads_its_text_as_the_library_does(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Reference: Calibrator().fit of the same path (the library reads a Parquet file's text as categoricals).
+    # The CLI reads it the same way, not as text (a copy per lead of every text column), and writes the same
+    # config as the library and as the text frame would give.
+    import calibrate.io as io_module
+    from calibrate import Calibrator
+
+    path = workdir / "leads_cli.parquet"
+    make_leads(3000, seed=4).to_parquet(path, index=False)
+    read_as_text = []
+    real_read_leads = io_module.read_leads
+    monkeypatch.setattr(io_module, "read_leads", lambda *a, **k: read_as_text.append(a) or real_read_leads(*a, **k))
+    config = workdir / "parquet_config.yaml"
+    status, _, err = run("fit", path, *FIT, "--output", config, "--quiet")
+    assert status == 0, err
+    assert read_as_text == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        library = Calibrator().fit(path, target="stage", positive=["Closed Won"], exclude=["Open"]).config_
+        from_text = Calibrator().fit(real_read_leads(path), target="stage", positive=["Closed Won"],
+                                     exclude=["Open"]).config_
+    assert config.read_text(encoding="utf-8") == library.to_yaml() == from_text.to_yaml()
