@@ -177,7 +177,7 @@ def fit(
     """Fit points from historical leads and write a scoring config."""
     from calibrate.calibrator import Calibrator
     from calibrate.cleaning import DEFAULT_PLACEHOLDERS
-    from calibrate.io import read_leads, read_leads_coded
+    from calibrate.io import read_leads_coded
     from calibrate.safe_csv import write_csv
     from calibrate.summary import format_comparison, format_fit_summary
 
@@ -199,12 +199,8 @@ def fit(
             raise _Failure(f"{', '.join(given)} work(s) with --engine pandas only: on {chosen} the file is read by "
                            "the engine (CSV dialect detected, UTF-8), so convert it to Parquet or UTF-8 CSV first")
     with _reported_warnings():
-        if chosen != "pandas":
-            frame = str(data)
-        elif sep is None and encoding is None and sheet is None:
-            frame = read_leads_coded(data)  # as Calibrator.fit reads a path: Parquet text as categoricals
-        else:
-            frame = read_leads(data, sep=sep, encoding=encoding, sheet=sheet)
+        # In memory, read as Calibrator.fit reads a path (a Parquet file's text as categoricals).
+        frame = read_leads_coded(data, sep=sep, encoding=encoding, sheet=sheet) if chosen == "pandas" else str(data)
         spark_session = None
         if chosen == "spark":
             from pyspark.sql import SparkSession

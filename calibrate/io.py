@@ -260,7 +260,13 @@ def read_leads(
     return _read(source, sep=sep, encoding=encoding, sheet=sheet, text_codes=False)
 
 
-def read_leads_coded(source: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFrame:
+def read_leads_coded(
+    source: str | os.PathLike[str] | pd.DataFrame,
+    *,
+    sep: str | None = None,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+) -> pd.DataFrame:
     """:func:`read_leads`, with a Parquet file's text columns as pandas categoricals.
 
     The text is read from the file's dictionary pages as codes, which takes a
@@ -271,6 +277,8 @@ def read_leads_coded(source: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFr
     Parameters
     ----------
     source : str, os.PathLike or pandas.DataFrame
+    sep, encoding, sheet : optional
+        As for :func:`read_leads` (text and Excel files).
 
     Returns
     -------
@@ -285,7 +293,7 @@ def read_leads_coded(source: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFr
     >>> str(leads["Lead Source"].dtype), leads["Lead Source"].isna().tolist()
     ('category', [False, True, False])
     """
-    return _read(source, sep=None, encoding=None, sheet=None, text_codes=True)
+    return _read(source, sep=sep, encoding=encoding, sheet=sheet, text_codes=True)
 
 
 def _read(
