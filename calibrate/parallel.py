@@ -14,7 +14,9 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import os
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -85,19 +87,35 @@ def map_columns(function: Callable[[_Item], _Result], items: Sequence[_Item], *,
 
 
 def iter_columns(function: Callable[[_Item], _Result], items: Sequence[_Item], *, rows: int) -> Iterator[_Result]:
-    """:func:`map_columns` as the caller reads the results: two per thread at a time.
+    """:func:`map_columns` as the caller reads the results, two columns per thread ahead of it.
 
-    At most a batch's results are held at once (each can be a column's worth
-    of codes or hashes), while the threads still have work in hand.
+    The threads start on the next column as soon as the caller takes a
+    result, so they work while the caller works on the results; at most two
+    results per thread wait at once (each can be a column's worth of codes
+    or hashes). The first item (in order) that raises has its error raised
+    when the caller reaches it, as in the loop.
 
     Examples
     --------
     >>> list(iter_columns(len, [[1, 2], [3]], rows=2))
     [2, 1]
     """
-    batch = 2 * n_threads(rows, len(items))
-    for start in range(0, len(items), batch):
-        yield from map_columns(function, items[start:start + batch], rows=rows)
+    threads = n_threads(rows, len(items))
+    if threads == 1:
+        yield from (function(item) for item in items)
+        return
+    upcoming = iter(items)
+    with ThreadPoolExecutor(threads, thread_name_prefix="calibrate-column") as pool:
+        ahead = deque(pool.submit(function, item) for item in itertools.islice(upcoming, 2 * threads))
+        try:
+            while ahead:
+                result = ahead.popleft().result()
+                for item in itertools.islice(upcoming, 1):
+                    ahead.append(pool.submit(function, item))
+                yield result
+        finally:  # the caller stopped early (or an item raised): the columns not started are not worked on
+            for future in ahead:
+                future.cancel()
 
 
 def in_background(function: Callable[..., _Result], *args: Any) -> Future[_Result]:

@@ -79,3 +79,50 @@ def test_in_background_runs_on_another_thread_and_raises_through_result() -> Non
     failing = parallel.in_background(int, "not a number")
     with pytest.raises(ValueError, match="invalid literal"):
         failing.result()
+
+
+def test_iter_columns_works_ahead_of_the_caller_two_columns_per_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The threads go on with the next columns while the caller holds a result, but never more than
+    # two results per thread wait (each can be a column's worth of codes).
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+    started: list[int] = []
+    lock = threading.Lock()
+    five_started = threading.Event()
+
+    def work(item: int) -> int:
+        with lock:
+            started.append(item)
+            if len(started) == 5:
+                five_started.set()
+        return item * 10
+
+    results = parallel.iter_columns(work, list(range(9)), rows=parallel.THREADED_ROWS)
+    assert next(results) == 0
+    # Taking the first result starts the fifth column (2 threads x 2 ahead), while the caller holds it.
+    assert five_started.wait(timeout=10)
+    with lock:
+        assert sorted(started) == [0, 1, 2, 3, 4]
+    assert list(results) == [i * 10 for i in range(1, 9)]
+    assert sorted(started) == list(range(9))
+
+
+def test_iter_columns_raises_the_first_error_in_order_and_stops_when_the_caller_stops(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+
+    def work(item: int) -> int:
+        if item in (3, 5):
+            raise ValueError(f"column {item}")
+        return item
+
+    for rows in (10, parallel.THREADED_ROWS):
+        results = parallel.iter_columns(work, list(range(8)), rows=rows)
+        assert [next(results) for _ in range(3)] == [0, 1, 2]
+        with pytest.raises(ValueError, match="column 3"):
+            next(results)
+
+    started: list[int] = []
+    results = parallel.iter_columns(started.append, list(range(100)), rows=parallel.THREADED_ROWS)
+    next(results)
+    results.close()  # the caller stops early: the columns not yet started are not worked on
+    assert len(started) <= 5
