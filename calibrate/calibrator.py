@@ -86,6 +86,7 @@ from calibrate.parallel import in_background
 from calibrate.progress import Steps, progress_wanted
 from calibrate.scoring import score_leads
 from calibrate.selection import cramers_v_matrix, detect_leakage, select_attributes
+from calibrate.signals.titles import compile_rules as compile_title_rules
 from calibrate.stats import (
     CORRECTIONS,
     Baseline,
@@ -548,7 +549,12 @@ class Calibrator:
         """Fit with every lead in memory (pandas)."""
         self.engine_: dict[str, Any] = {"name": "pandas", "reason": why}
         steps.advance("reading")
+        # The title rules' patterns take some 50 ms of Python to compile on first use: compiled on a thread while
+        # the file is read (the reader lets go of the interpreter lock), not later beside the row hashing.
+        compiling = in_background(compile_title_rules) if self.signals else None
         frame = read_leads_coded(data)
+        if compiling is not None:
+            compiling.result()
         if frame.empty:
             raise DataError("the data has no rows")
         if duplicate_ids not in ("refuse", "first", "last"):

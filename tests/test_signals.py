@@ -634,3 +634,18 @@ def test_detection_reads_each_distinct_value_once_with_the_shares_of_every_row()
     assert found.reasons["contact"] == f"{share:.0%} of values are e-mail addresses"
     below = frame.assign(contact=frame["contact"].where(np.arange(n) >= 15, "not an address"))
     assert detect_signal_columns(below).email == ()
+
+
+def test_compile_rules_compiles_every_pattern_the_title_rules_and_the_detection_use() -> None:
+    from calibrate.signals import detect_signal_columns
+    from calibrate.signals.titles import _compiled, compile_rules
+
+    _compiled.cache_clear()
+    compile_rules()
+    compiled = _compiled.cache_info()
+    assert compiled.currsize >= 10
+    titles = pd.Series(["Assistant to the CEO", "VP Sales", "Leiter Vertrieb", "Lead Generation Manager",
+                        "Working Student", "Praktikant", "looking for a new job", "CRO Analyst", "Engineer", None])
+    title_role(titles), title_seniority(titles)
+    detect_signal_columns(pd.DataFrame({"job_title": titles, "email": ["a@b.com"] * len(titles)}))
+    assert _compiled.cache_info().misses == compiled.misses  # nothing was left to compile on first use

@@ -419,6 +419,20 @@ def _role_of(titles: pd.Series) -> np.ndarray:
     return np.select([intern, student, seeker], ["intern", "student", "job seeker"], "employed").astype(object)
 
 
+def compile_rules() -> None:
+    """Compile the keyword patterns of every title rule now (they are compiled on first use).
+
+    Their compilation is some 50 ms of Python, once per process: a caller
+    that will look for job titles can run this on a thread while it waits on
+    work that lets go of the interpreter lock (a file being read).
+
+    Examples
+    --------
+    >>> compile_rules()
+    """
+    _role_of(pd.Series(["chief executive officer"], dtype=object))  # every pattern: roles check seniority first
+
+
 def _title_rule(rule: Callable[[pd.Series], np.ndarray]) -> Callable[[pd.Series], pd.Series]:
     """``rule`` of distinct normalised keys: normalised as titles, then run once per distinct title."""
     def classify(keys: pd.Series) -> pd.Series:
