@@ -38,17 +38,17 @@ def test_map_columns_keeps_the_order_and_runs_on_several_threads(monkeypatch: py
     assert len(names) == 2 and all(name.startswith("calibrate-column") for name in names)
 
 
+def _fails_on_columns_3_and_6(item: int) -> int:
+    if item in (3, 6):
+        raise ValueError(f"column {item}")
+    return item
+
+
 def test_map_columns_raises_the_first_error_in_column_order(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
-
-    def work(item: int) -> int:
-        if item in (3, 6):
-            raise ValueError(f"column {item}")
-        return item
-
     for rows in (10, parallel.THREADED_ROWS):
         with pytest.raises(ValueError, match="column 3"):
-            parallel.map_columns(work, list(range(8)), rows=rows)
+            parallel.map_columns(_fails_on_columns_3_and_6, list(range(8)), rows=rows)
 
 
 def test_hashes_and_codes_on_threads_equal_the_loop(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -109,14 +109,8 @@ def test_iter_columns_works_ahead_of_the_caller_two_columns_per_thread(monkeypat
 def test_iter_columns_raises_the_first_error_in_order_and_stops_when_the_caller_stops(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
-
-    def work(item: int) -> int:
-        if item in (3, 5):
-            raise ValueError(f"column {item}")
-        return item
-
     for rows in (10, parallel.THREADED_ROWS):
-        results = parallel.iter_columns(work, list(range(8)), rows=rows)
+        results = parallel.iter_columns(_fails_on_columns_3_and_6, list(range(8)), rows=rows)
         assert [next(results) for _ in range(3)] == [0, 1, 2]
         with pytest.raises(ValueError, match="column 3"):
             next(results)
