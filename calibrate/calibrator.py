@@ -82,7 +82,7 @@ from calibrate.grading import (
 )
 from calibrate.io import read_leads_coded
 from calibrate.memory import small_pages
-from calibrate.parallel import in_background
+from calibrate.parallel import in_background, take_rows
 from calibrate.progress import Steps, progress_wanted
 from calibrate.scoring import score_leads
 from calibrate.selection import cramers_v_matrix, detect_leakage, select_attributes
@@ -603,7 +603,7 @@ class Calibrator:
         else:
             train, test = np.ones(outcome.leads, dtype=bool), None
             self.split_ = "none: fitted on all leads"
-        rows, y = decided_rows.loc[train], outcome.y[train]
+        rows, y = take_rows(decided_rows, train), outcome.y[train]
 
         self.outcome_: Outcome = outcome
         self.train_: np.ndarray = train

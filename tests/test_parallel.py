@@ -120,3 +120,32 @@ def test_iter_columns_raises_the_first_error_in_order_and_stops_when_the_caller_
     next(results)
     results.close()  # the caller stops early: the columns not yet started are not worked on
     assert len(started) <= 5
+
+
+def test_take_rows_on_threads_equals_loc_for_every_kind_of_column(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Reference: pandas' own frame.loc[mask].
+    import pandas as pd
+
+    monkeypatch.setattr(parallel, "THREADED_ROWS", 1)
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+    rng = np.random.default_rng(3)
+    n = 500
+    frame = pd.DataFrame({
+        "category": pd.Categorical(rng.choice(["a", "b", None], n)),
+        "text": pd.Series(rng.choice(["x", "y", None], n), dtype="str"),
+        "objects": pd.Series(rng.choice(["p", 1, None], n), dtype=object),
+        "integers": rng.integers(0, 9, n),
+        "floats": rng.normal(size=n),
+        "nullable": pd.array(rng.choice([1, 2, None], n), dtype="Int64"),
+        "flags": rng.random(n) < 0.5,
+        "dates": pd.date_range("2026-01-01", periods=n, freq="h"),
+    }, index=pd.Index(rng.permutation(n) + 1000, name="lead"))
+    frame.insert(3, "integers ", frame["floats"] * 2)
+    frame.columns = [*frame.columns[:-1], "floats"]  # a repeated name
+    frame.attrs["source"] = "export.csv"
+    mask = rng.random(n) < 0.6
+    expected = frame.loc[mask]
+    taken = parallel.take_rows(frame, mask)
+    pd.testing.assert_frame_equal(taken, expected)
+    assert taken.attrs == expected.attrs and taken.index.name == "lead"
+    assert parallel.take_rows(frame, np.zeros(n, dtype=bool)).shape == (0, frame.shape[1])
