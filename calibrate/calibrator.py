@@ -581,7 +581,7 @@ class Calibrator:
             raise DataError(f"monotone/groups name column(s) {unknown} not in the data"
                             f"{suggest_columns(str(unknown[0]), frame.columns)}")
         outcome = resolve_target(frame, target, positive=positive, exclude=exclude, placeholders=self.placeholders)
-        decided_rows = frame if outcome.keep.all() else frame.loc[outcome.keep]  # read only: no copy needed
+        decided_rows = frame if outcome.keep.all() else take_rows(frame, outcome.keep)
         derived = set(self.signals_.outputs) if self.signals_ is not None else set()
         raw = [c for c in frame.columns if c not in derived]
         raw_row_hashes = hashing.result()
@@ -630,7 +630,8 @@ class Calibrator:
         self.backtest_: dict[str, Any] | None = None
         self.fingerprint_: str = data_fingerprint(frame[raw]) if fingerprinting is None else fingerprinting.result()
         # The held-out rows keep their derived columns.
-        self._write_config(steps, None if test is None else lambda: (decided_rows.loc[test], outcome.y[test]))
+        held_out = None if test is None else lambda: (take_rows(decided_rows, test), outcome.y[test])
+        self._write_config(steps, held_out)
         return self
 
     def _fit_on_engine(self, table: EngineTable, why: str, target: str, steps: Steps, *, positive: Sequence[object] | None,
@@ -779,7 +780,7 @@ class Calibrator:
         frame = pd.concat([frame, derived.frame], axis=1)
         if derived.junk.any():
             self.junk_rows_ = int(derived.junk.sum())
-            frame = frame.loc[~derived.junk]
+            frame = take_rows(frame, ~np.asarray(derived.junk, dtype=bool))
             if frame.empty:
                 raise DataError("every lead was set aside as junk; fit without drop_junk (CLI: without --drop-junk)")
         return frame, {c: r for c, r in reasons.items() if c in frame.columns}
