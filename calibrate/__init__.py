@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from calibrate.calibrator import Calibrator
 from calibrate.config import ScoringConfig
 from calibrate.errors import (
     CalibrateError,
@@ -32,6 +31,7 @@ from calibrate.activity import read_activities
 from calibrate.accounts import read_target_accounts
 
 if TYPE_CHECKING:
+    from calibrate.calibrator import Calibrator
     from calibrate.crm_data import make_crm_export
     from calibrate.datasets import load_sample_leads, make_leads
 
@@ -58,6 +58,12 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    # Calibrator loads on first use: it brings scipy, statsmodels and scikit-learn (1.3 s), which scoring
+    # with a config (`calibrate score`, `ScoringConfig.load(...).score(...)`) does not need.
+    if name == "Calibrator":
+        from calibrate.calibrator import Calibrator
+
+        return Calibrator
     # The sample-data helpers load lazily so that `python -m calibrate.datasets` runs cleanly.
     if name in ("load_sample_leads", "make_leads"):
         from calibrate import datasets

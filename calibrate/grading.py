@@ -44,7 +44,6 @@ import pandas as pd
 from calibrate.counting import distinct_counts
 from calibrate.errors import DataError
 from calibrate.validation import as_outcome
-from calibrate.stats import wilson_interval
 
 __all__ = [
     "THRESHOLD_RULES",
@@ -71,6 +70,13 @@ __all__ = [
     "grade_matrix_of_codes",
     "sla_table",
 ]
+
+
+def _wilson_interval(customers: np.ndarray, leads: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`calibrate.stats.wilson_interval`, imported on first use: scoring needs no scipy or statsmodels."""
+    from calibrate.stats import wilson_interval
+
+    return wilson_interval(customers, leads, confidence)
 
 #: Rules accepted by :func:`place_threshold`.
 THRESHOLD_RULES = ("fixed", "share", "target_rate", "capacity")
@@ -326,7 +332,7 @@ def place_threshold(score: np.ndarray, y: np.ndarray, *, rule: str, value: float
     above = floored >= threshold
     n_above = int(above.sum())
     c_above = int(outcome[above].sum())
-    low, high = wilson_interval(np.array([c_above]), np.array([n_above]), confidence)
+    low, high = _wilson_interval(np.array([c_above]), np.array([n_above]), confidence)
     return {
         "rule": rule,
         "value": value,
@@ -505,7 +511,7 @@ def band_table(y: np.ndarray, score: np.ndarray, bands: Sequence[Mapping[str, An
     index = np.searchsorted(bounds, scores, side="right")
     leads = np.bincount(index, minlength=len(bands))
     customers = np.bincount(index, weights=outcome, minlength=len(bands)).astype(np.int64)
-    low, high = wilson_interval(customers, leads, confidence)
+    low, high = _wilson_interval(customers, leads, confidence)
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = np.where(leads > 0, customers / np.maximum(leads, 1), np.nan)
     maxima = [b.get("max") for b in bands]
@@ -825,7 +831,7 @@ def grade_matrix_of_codes(y: np.ndarray, fit_codes: np.ndarray, engagement_codes
     cell = codes[0] * len(engagement_labels) + codes[1]
     leads = np.bincount(cell, minlength=n_cells).astype(np.int64)
     customers = np.bincount(cell, weights=outcome, minlength=n_cells).astype(np.int64)
-    low, high = wilson_interval(customers, leads, confidence)
+    low, high = _wilson_interval(customers, leads, confidence)
     fit_col = np.repeat(np.asarray(fit_labels, dtype=object), len(engagement_labels))
     eng_col = np.tile(np.asarray(engagement_labels, dtype=object), len(fit_labels))
     return pd.DataFrame({

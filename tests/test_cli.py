@@ -396,6 +396,45 @@ def test_score_to_parquet_keeps_values_as_they_are(fitted, leads_csv, workdir):
     assert list(scored.columns[-6:-4]) == ["score", "band"]
 
 
+def test_score_of_a_parquet_file_reads_its_text_as_codes_with_the_same_output(fitted, workdir, monkeypatch):
+    # Reference: what `calibrate score` wrote before it read text as codes, i.e. the config's score of
+    # read_leads' frame (text as text) through write_csv. The CSV must be byte for byte that file, and the
+    # Parquet file must hold the same values, the text columns still strings for any reader.
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    import calibrate.io as io_module
+    from calibrate.io import read_leads
+    from calibrate.safe_csv import write_csv
+
+    frame = make_leads(3000, seed=5)
+    frame.loc[[0, 7], "industry"] = ['=HYPERLINK("http://x","y")', "@SUM(A1)"]  # neutralised in the CSV only
+    path = workdir / "to_score.parquet"
+    frame.to_parquet(path, index=False)
+    read_as_text = []
+    monkeypatch.setattr(io_module, "read_leads", lambda *a, **k: read_as_text.append(a) or read_leads(*a, **k))
+    out_csv, out_parquet = workdir / "coded_scored.csv", workdir / "coded_scored.parquet"
+    for out in (out_csv, out_parquet):
+        assert main(["score", str(fitted["config"]), str(path), "--output", str(out), "--quiet"]) == 0
+    assert read_as_text == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reference = ScoringConfig.load(fitted["config"]).score(read_leads(path))
+    assert out_csv.read_bytes() == write_csv(reference, workdir / "text_scored.csv").read_bytes()
+    back = pd.read_parquet(out_parquet)
+    assert list(back.columns) == list(reference.columns)
+    for name in reference.columns:
+        assert back[name].astype(object).where(back[name].notna(), None).tolist() == \
+            reference[name].astype(object).where(reference[name].notna(), None).tolist(), name
+    schema = pq.read_schema(out_parquet)
+    texts = [name for name in frame.columns if pd.api.types.is_string_dtype(frame[name])]
+    assert len(texts) >= 10
+    for name in texts:
+        field_type = schema.field(name).type
+        assert pa.types.is_dictionary(field_type) and pa.types.is_string(field_type.value_type), name
+    assert back.loc[0, "industry"] == '=HYPERLINK("http://x","y")'
+
+
 def test_cli_and_python_api_write_the_same_config(workdir, leads_csv):
     from calibrate import Calibrator, read_leads
     from calibrate.cli import main

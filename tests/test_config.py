@@ -617,3 +617,23 @@ def test_fuzz_found_inputs_are_clean_errors(text):
     """Found by scripts/fuzz.py: a float or boolean version, deep nesting (YAML and JSON)."""
     with pytest.raises(ConfigError, match=r"schema_version|nested too deeply"):
         ScoringConfig.loads(text)
+
+
+def test_yaml_is_read_by_libyaml_into_the_document_the_python_loader_reads(config, monkeypatch):
+    # Reference: PyYAML's pure-Python safe loader (calibrate's alias-refusing subclass of it). libyaml's loader
+    # must give the same document, and be the one used: the Python composer is made to fail to show it is not.
+    import calibrate.config as config_module
+
+    text = config.to_yaml()
+    expected = yaml.load(text, Loader=config_module._ConfigLoader)
+    assert yaml.__with_libyaml__  # PyYAML's wheels bundle libyaml
+    monkeypatch.setattr(config_module._ConfigLoader, "compose_node",
+                        lambda *a: pytest.fail("the pure-Python composer was used"))
+    assert config_module._load_yaml(text) == expected
+    assert ScoringConfig.loads(text).to_yaml() == text
+
+
+def test_yaml_aliases_are_refused_on_the_libyaml_path_too(config):
+    text = config.to_yaml().replace("version:", "anchor: &a [1, 2]\nreuse: *a\nversion:", 1)
+    with pytest.raises(ConfigError, match=r"config uses a YAML alias \(\*a\) at line 2; aliases are refused"):
+        ScoringConfig.loads(text)

@@ -134,3 +134,21 @@ def test_write_csv_keeps_a_carriage_return_inside_a_cell(tmp_path, value):
     assert back["n"].tolist() == [1, 2]
     expected = ("'" + value) if value.startswith("\r") else value
     assert back["text"].tolist() == [expected, "next"]
+
+
+def test_columns_without_formulas_keep_their_dtype_and_values():
+    frame = pd.DataFrame({"cat": pd.Categorical(["Software", "Retail", None]),
+                          "text": pd.Series(["a", None, "b"], dtype="string"),
+                          "hostile": ["ok", "=1", None]})
+    out = neutralize_formulas(frame)
+    assert out["cat"].dtype == frame["cat"].dtype and out["text"].dtype == frame["text"].dtype
+    pd.testing.assert_series_equal(out["cat"], frame["cat"])
+    pd.testing.assert_series_equal(out["text"], frame["text"])
+    assert out["hostile"].tolist()[:2] == ["ok", "'=1"] and pd.isna(out["hostile"].iloc[2])
+
+
+def test_repeated_column_names_are_each_neutralised():
+    frame = pd.DataFrame([["=1", "ok", "@x"]], columns=["a", "a", "b"])
+    out = neutralize_formulas(frame)
+    assert out.iloc[0].tolist() == ["'=1", "ok", "'@x"]
+    assert frame.iloc[0].tolist() == ["=1", "ok", "@x"]
