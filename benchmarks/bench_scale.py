@@ -38,6 +38,8 @@ Sizes take a plain count or a ``k``/``M`` suffix (``100000``, ``1M``, ``100M``).
      leads per second of the scoring call alone, the median of 5 calls (first and fastest in
      the notes). Twice: the frame read by ``read_leads`` (engine column "text") and by
      ``read_leads_coded``, text as categoricals from the file's dictionary pages ("codes").
+   * ``score-cli``: ``calibrate score CONFIG DATA --output OUT.parquet`` (``calibrate.cli.main``) on
+     files of at most ``--score-rows`` leads, timed from its imports to the written file.
    * ``score-sql``: ``calibrate.export.sql.scoring_sql`` run by DuckDB over the whole Parquet file,
      aggregated (``COUNT(*)``, ``SUM(score)`` and a count of every added column) so that each row is
      scored; leads per second of the query.
@@ -91,7 +93,7 @@ RESULT_MARK = "@@BENCH_RESULT "
 ENGINES = ("pandas", "duckdb", "spark")
 METHODS = ("lift", "log_odds", "logistic")
 BASELINES = ("floor", "optbinning", "toad")
-SCORING = ("python", "sql")
+SCORING = ("python", "cli", "sql")
 GIB = 2**30
 
 
@@ -234,6 +236,22 @@ def _work_score_python(job: dict[str, Any]) -> dict[str, Any]:
                     f"{len(calls)} calls (first {calls[0][0]:.3f} s, fastest {min(calls)[0]:.3f} s)"}
 
 
+def _work_score_cli(job: dict[str, Any]) -> dict[str, Any]:
+    """``calibrate score CONFIG DATA --output OUT.parquet``, as typed at a shell: imports, read, score and write."""
+    start, cpu_start = time.perf_counter(), time.process_time()
+    from calibrate.cli import main as cli
+
+    out = Path(job["config"]).with_name(f"scored_n{job['rows']}_{job['method']}.parquet")
+    status = cli(["score", job["config"], job["path"], "--output", str(out), "--quiet"])
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
+    if status != 0:
+        raise RuntimeError(f"calibrate score exited with status {status}")
+    size = out.stat().st_size
+    out.unlink()
+    return {"seconds": seconds, "cpu_seconds": cpu_seconds, "leads": job["rows"], "leads_per_s": job["rows"] / seconds,
+            "note": f"end to end: imports, reading the file, scoring, writing {size / 1e6:,.0f} MB of Parquet"}
+
+
 def _work_score_sql(job: dict[str, Any]) -> dict[str, Any]:
     import duckdb
 
@@ -316,7 +334,7 @@ def _work_toad(job: dict[str, Any]) -> dict[str, Any]:
 
 
 WORKERS = {"floor": _work_floor, "calibrate": _work_calibrate, "score-python": _work_score_python,
-           "score-sql": _work_score_sql, "optbinning": _work_optbinning, "toad": _work_toad}
+           "score-cli": _work_score_cli, "score-sql": _work_score_sql, "optbinning": _work_optbinning, "toad": _work_toad}
 
 
 def _worker(spec: str) -> None:
@@ -621,7 +639,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--methods", nargs="+", choices=METHODS, default=["lift", "log_odds"])
     parser.add_argument("--baselines", nargs="*", choices=BASELINES, default=list(BASELINES))
     parser.add_argument("--scoring", nargs="*", choices=SCORING, default=list(SCORING),
-                        help="scoring throughput runs, with the config of each method (default: python sql)")
+                        help="scoring throughput runs, with the config of each method (default: python cli sql)")
     parser.add_argument("--score-rows", type=parse_size, default=10_000_000,
                         help="at most this many leads in memory for Python scoring (default 10M)")
     parser.add_argument("--python-baselines", default=sys.executable,
@@ -704,6 +722,8 @@ def main(argv: list[str] | None = None) -> None:
                     job = {**base, "tool": tool, "method": method, "score_rows": args.score_rows,
                            "name": f"n{rows}_{tool}_{reader + '_' if reader else ''}{method}",
                            **({"engine": reader} if reader else {})}
+                    if kind == "cli" and rows > args.score_rows:
+                        continue  # `calibrate score` holds every lead in memory: scored as SQL, where they live
                     if method not in configs:
                         records.append({**{k: job[k] for k in ("name", "tool", "rows", "method")},
                                         "process_seconds": 0.0, "peak_rss_gib": 0.0,
