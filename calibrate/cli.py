@@ -273,29 +273,72 @@ def score(
     sep: Sep = None,
     encoding: Encoding = None,
     sheet: Sheet = None,
+    batch_rows: Annotated[int, typer.Option(min=1, help="A Parquet file is scored this many leads at a time, so a "
+                                            "file larger than memory can be scored (a config with account "
+                                            "signals reads the whole file: they count colleagues in it).")
+                          ] = 1_000_000,
     quiet: Quiet = False,
 ) -> None:
     """Score leads with a config: every row kept in order, plus score and band."""
+    from collections import Counter
+
     from calibrate.config import ScoringConfig
-    from calibrate.io import read_leads_coded
-    from calibrate.safe_csv import write_csv
+    from calibrate.errors import UnseenLevelWarning
+    from calibrate.io import iter_leads_coded, read_leads_coded
+    from calibrate.progress import progress_wanted
+    from calibrate.scored_file import ScoredFileWriter
+    from calibrate.scoring import unseen_warning_text
 
     scoring = ScoringConfig.load(config)
+    whole = scoring.signals is not None and scoring.signals.has_accounts
+    bands: Counter[str] = Counter()
+    unseen: Counter[str] = Counter()
+    examples: dict[str, list[str]] = {}
     with _reported_warnings():
+        log = _read_log(activities, activity_id_column, activity_type_column, activity_time_column)
         # A Parquet file's text read as codes: a fifth of the reading time, and the scorer looks up each
         # column's distinct values instead of hashing every cell. The scores are those of read_leads' text.
-        frame = read_leads_coded(data, sep=sep, encoding=encoding, sheet=sheet)
-        log = _read_log(activities, activity_id_column, activity_type_column, activity_time_column)
-        scored = scoring.score(frame, activities=log, as_of=as_of, score_column=score_column, band_column=band_column)
-    if output.suffix.lower() in (".parquet", ".pq"):
-        output.parent.mkdir(parents=True, exist_ok=True)
-        scored.to_parquet(output, index=False)
-    else:
-        write_csv(scored, output)
+        batches = [read_leads_coded(data, sep=sep, encoding=encoding, sheet=sheet)] if whole else \
+            iter_leads_coded(data, batch_rows=batch_rows, sep=sep, encoding=encoding, sheet=sheet)
+        bar = _batch_progress(enabled=progress_wanted(False if quiet else None))
+        with ScoredFileWriter(output) as writer, bar, warnings.catch_warnings():
+            warnings.simplefilter("ignore", UnseenLevelWarning)  # one warning for the whole file, below
+            for frame in batches:
+                scored = scoring.score(frame, activities=log, as_of=as_of, score_column=score_column,
+                                       band_column=band_column)
+                writer.write(scored)
+                bands.update(scored[band_column].value_counts().to_dict())
+                unseen.update(scored.attrs.get("unseen", {}))
+                for name, values in scored.attrs.get("unseen_examples", {}).items():
+                    examples[name] = list(dict.fromkeys([*examples.get(name, []), *values]))[:3]
+                bar.update(len(frame))
+        if unseen:
+            warnings.warn(unseen_warning_text(dict(unseen), examples), UnseenLevelWarning, stacklevel=1)
     if not quiet:
-        counts = scored[band_column].value_counts()
-        bands = ", ".join(f"{b['name']} {int(counts.get(b['name'], 0)):,}" for b in scoring.bands)
-        typer.echo(f"Scored {len(scored):,} leads ({bands}); written to {output}")
+        shown = ", ".join(f"{b['name']} {bands.get(b['name'], 0):,}" for b in scoring.bands)
+        typer.echo(f"Scored {writer.rows:,} leads ({shown}); written to {output}")
+
+
+class _NoProgress:
+    """Stands in for the progress bar when there is none."""
+
+    def __enter__(self) -> _NoProgress:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        return None
+
+    def update(self, _: int) -> None:
+        return None
+
+
+def _batch_progress(*, enabled: bool) -> Any:
+    """A bar counting the leads scored (on standard error), or a stand-in doing nothing."""
+    if not enabled:
+        return _NoProgress()
+    from tqdm import tqdm
+
+    return tqdm(unit=" leads", unit_scale=True, desc="scoring", file=sys.stderr, leave=False)
 
 
 @app.command("report")

@@ -55,7 +55,7 @@ import re
 import warnings
 import zlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -63,7 +63,7 @@ import pandas as pd
 
 from calibrate.errors import DataError, DataQualityWarning
 
-__all__ = ["detect_delimiter", "detect_encoding", "read_leads", "read_leads_coded"]
+__all__ = ["detect_delimiter", "detect_encoding", "iter_leads_coded", "read_leads", "read_leads_coded"]
 
 #: Bytes looked at to guess the encoding (the whole file is still validated).
 _ENCODING_SAMPLE_BYTES = 1 << 20
@@ -294,6 +294,90 @@ def read_leads_coded(
     ('category', [False, True, False])
     """
     return _read(source, sep=sep, encoding=encoding, sheet=sheet, text_codes=True)
+
+
+def iter_leads_coded(
+    source: str | os.PathLike[str] | pd.DataFrame,
+    *,
+    batch_rows: int = 1_000_000,
+    sep: str | None = None,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+) -> Iterator[pd.DataFrame]:
+    """:func:`read_leads_coded` a batch of rows at a time: a Parquet file larger than memory, in bounded memory.
+
+    A Parquet file of more than ``batch_rows`` rows is read at most that
+    many rows at a time (its text as categoricals, each batch's index
+    continuing the row positions); put together, the batches are the frame
+    :func:`read_leads_coded` reads, though a text column's categories are
+    those of its own batch. Other sources, and smaller files, are read
+    whole, as one batch, by :func:`read_leads_coded`.
+
+    Parameters
+    ----------
+    source : str, os.PathLike or pandas.DataFrame
+    batch_rows : int
+        Most rows per batch (at least 1).
+    sep, encoding, sheet : optional
+        As for :func:`read_leads` (text and Excel files).
+
+    Yields
+    ------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "leads.parquet"
+    >>> pd.DataFrame({"source": ["Google", "Ads", "Google"], "converted": [1, 0, 1]}).to_parquet(path)
+    >>> [batch.index.tolist() for batch in iter_leads_coded(path, batch_rows=2)]
+    [[0, 1], [2]]
+    """
+    if not isinstance(batch_rows, int) or isinstance(batch_rows, bool) or batch_rows < 1:
+        raise DataError(f"batch_rows must be a whole number of at least 1, got {batch_rows!r}")
+    if isinstance(source, (str, os.PathLike)):
+        display = os.fspath(source)
+        path = Path(display)
+        _check_path(path, display)
+        kind, _ = _classify(path, display)
+        if kind == "parquet" and path.stat().st_size > 0 and _parquet_rows(path) > batch_rows:
+            _reject_options(f"'{display}'", sep=sep, encoding=encoding, sheet=sheet)
+            yield from _iter_parquet(path, display, batch_rows)
+            return
+    yield read_leads_coded(source, sep=sep, encoding=encoding, sheet=sheet)
+
+
+def _parquet_rows(path: Path) -> int:
+    """Rows of a Parquet file, from its footer (a file that is not Parquet: 0, and the reader says why)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        return int(pq.read_metadata(path).num_rows)
+    except (pa.ArrowException, OSError, ValueError):
+        return 0
+
+
+def _iter_parquet(path: Path, display: str, batch_rows: int) -> Iterator[pd.DataFrame]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = _parquet_schema(path, display)
+    first_row = 0
+    try:
+        with pq.ParquetFile(path, read_dictionary=_text_fields(schema)) as file:
+            for batch in file.iter_batches(batch_size=batch_rows, use_pandas_metadata=True):
+                if batch.num_rows == 0:
+                    continue
+                # A table carries the file's pandas metadata, which a bare batch may not: a stored index comes back.
+                frame = pa.Table.from_batches([batch]).replace_schema_metadata(file.schema_arrow.metadata) \
+                    .to_pandas(split_blocks=True, self_destruct=True)
+                yield _tidy_parquet_frame(frame, display, first_row=first_row)
+                first_row += len(frame)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise DataError(f"'{display}' could not be read as Parquet ({_one_line(exc)}); re-export it") from exc
+    if first_row == 0:
+        raise DataError(f"'{display}' has columns but no rows; export the leads with their data")
 
 
 def _read(
@@ -849,6 +933,21 @@ def _describe_bad_byte(raw: bytes, exc: UnicodeDecodeError) -> str:
 # --------------------------------------------------------------------------- #
 def _read_parquet(path: Path, display: str, *, text_codes: bool = False) -> pd.DataFrame:
     import pyarrow as pa
+
+    schema = _parquet_schema(path, display)
+    try:
+        if text_codes:
+            frame = _read_parquet_by_columns(path, _text_fields(schema))
+        else:
+            frame = pd.read_parquet(path, engine="pyarrow")
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise DataError(f"'{display}' could not be read as Parquet ({_one_line(exc)}); re-export it") from exc
+    return _tidy_parquet_frame(frame, display)
+
+
+def _parquet_schema(path: Path, display: str) -> object:
+    """The file's Arrow schema; a clear error for a file that is not Parquet or has nested columns."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
@@ -864,24 +963,32 @@ def _read_parquet(path: Path, display: str, *, text_codes: bool = False) -> pd.D
             f"'{display}' has nested Parquet column(s) {shown}; flatten them into plain columns "
             "(e.g. pandas.json_normalize) before reading"
         )
-    try:
-        if text_codes:
-            texts = [field.name for field in schema
-                     if pa.types.is_string(field.type) or pa.types.is_large_string(field.type)]
-            frame = _read_parquet_by_columns(path, texts)
-        else:
-            frame = pd.read_parquet(path, engine="pyarrow")
-    except (pa.ArrowException, OSError, ValueError) as exc:
-        raise DataError(f"'{display}' could not be read as Parquet ({_one_line(exc)}); re-export it") from exc
+    return schema
 
+
+def _text_fields(schema: object) -> list[str]:
+    """Names of a schema's text columns (read as categoricals by :func:`read_leads_coded`)."""
+    import pyarrow as pa
+
+    return [field.name for field in schema  # type: ignore[attr-defined]
+            if pa.types.is_string(field.type) or pa.types.is_large_string(field.type)]
+
+
+def _tidy_parquet_frame(frame: pd.DataFrame, display: str, *, first_row: int | None = None) -> pd.DataFrame:
+    """A stored named index made a column again, names stripped and unique, at least one row.
+
+    An unnamed stored index is only row positions: dropped, for a RangeIndex;
+    with ``first_row`` (a batch of a larger file), positions from there on.
+    """
     if not isinstance(frame.index, pd.RangeIndex):
-        # A named index stored by pandas is data (e.g. "Prospect ID"): make it
-        # a column again. An unnamed one is only row positions: drop it.
+        # A named index stored by pandas is data (e.g. "Prospect ID"): make it a column again.
         named = [name for name in frame.index.names if name is not None]
         if named:
             frame = frame.reset_index(level=named)
         if not isinstance(frame.index, pd.RangeIndex):
             frame = frame.reset_index(drop=True)
+    if first_row is not None:
+        frame.index = pd.RangeIndex(first_row, first_row + len(frame))
     frame.columns = [c.strip() if isinstance(c, str) else c for c in frame.columns]
     _check_unique([str(c) for c in frame.columns], display)
     if len(frame) == 0:

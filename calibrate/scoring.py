@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from calibrate.config import ScoringConfig
     from calibrate.derive import DerivedSignals
 
-__all__ = ["assign_bands", "score_leads"]
+__all__ = ["assign_bands", "score_leads", "unseen_warning_text"]
 
 #: Below this many rows the attributes are scored one after the other; above, on up to MAX_THREADS threads
 #: (Arrow's dictionary encoding and numpy's takes and sums release the GIL).
@@ -250,7 +250,8 @@ def score_leads(config: ScoringConfig, data: pd.DataFrame, *, activities: Activi
         a ``junk`` column (the reason, empty when clean) when the config set
         junk leads aside, the integer score (capped at ``scale.total_cap`` when set), the band and, with
         grades, the grade columns. ``attrs["unseen"]`` counts, per attribute,
-        the values never seen in training.
+        the values never seen in training; ``attrs["unseen_examples"]``
+        lists up to three of them.
 
     Warns
     -----
@@ -323,17 +324,15 @@ def score_leads(config: ScoringConfig, data: pd.DataFrame, *, activities: Activi
             junk = reason.where(signals.junk, "").fillna("")
     total = np.add(by_group["fit"], by_group["engagement"])
     total += int(scale.get("base_points", 0))
-    unseen: list[str] = []
     unseen_counts: dict[str, int] = {}
+    unseen_examples: dict[str, list[str]] = {}
     for (spec, _, _, column), rows in zip(items, unseen_rows, strict=True):
         if rows is not None:
-            n_unseen = int(np.count_nonzero(rows))
-            unseen_counts[spec.name] = n_unseen
-            examples = pd.unique(column.iloc[np.flatnonzero(rows)].to_numpy())[:3]  # not the whole column as objects
-            unseen.append(f"{spec.name}: {n_unseen} ({', '.join(repr(str(v)) for v in examples)})")
-    if unseen:
-        warnings.warn(f"values never seen in training were scored with the unseen points: {'; '.join(unseen)}",
-                      UnseenLevelWarning, stacklevel=3)
+            unseen_counts[spec.name] = int(np.count_nonzero(rows))
+            # The first three distinct values, not the whole column as objects.
+            unseen_examples[spec.name] = [str(v) for v in pd.unique(column.iloc[np.flatnonzero(rows)].to_numpy())[:3]]
+    if unseen_counts:
+        warnings.warn(unseen_warning_text(unseen_counts, unseen_examples), UnseenLevelWarning, stacklevel=3)
     cap = scale.get("total_cap")
     if cap is not None:
         total = np.clip(total, -cap, cap)
@@ -364,7 +363,21 @@ def score_leads(config: ScoringConfig, data: pd.DataFrame, *, activities: Activi
             raise DataError(f"the data already has column(s) {taken}; rename them, or pass grade_columns=False")
         added.update({"fit_score": by_group["fit"], "engagement_score": by_group["engagement"], "grade": grade,
                       "sla": sla_column})
-    return _with_columns(base, added, unseen_counts)
+    out = _with_columns(base, added, unseen_counts)
+    out.attrs["unseen_examples"] = unseen_examples
+    return out
+
+
+def unseen_warning_text(counts: dict[str, int], examples: dict[str, list[str]]) -> str:
+    """The :class:`UnseenLevelWarning` message: rows per attribute scored as unseen, with example values.
+
+    Examples
+    --------
+    >>> unseen_warning_text({"industry": 2}, {"industry": ["Mining", "Space"]})
+    "values never seen in training were scored with the unseen points: industry: 2 ('Mining', 'Space')"
+    """
+    parts = [f"{name}: {count} ({', '.join(repr(v) for v in examples.get(name, []))})" for name, count in counts.items()]
+    return f"values never seen in training were scored with the unseen points: {'; '.join(parts)}"
 
 
 def _with_columns(base: pd.DataFrame, added: dict[str, object], unseen_counts: dict[str, int]) -> pd.DataFrame:

@@ -473,3 +473,41 @@ def test_fit_of_a_parquet_file_reads_its_text_as_the_library_does(workdir: Path,
         from_text = Calibrator().fit(real_read_leads(path), target="stage", positive=["Closed Won"],
                                      exclude=["Open"]).config_
     assert config.read_text(encoding="utf-8") == library.to_yaml() == from_text.to_yaml()
+
+
+def test_score_in_batches_writes_the_file_one_batch_writes(fitted, workdir):
+    # Reference: the same command with one batch (the whole file). Five batches of 700 leads, the file in
+    # row groups of 500, must give the same CSV byte for byte, the same Parquet values, and one warning
+    # for the values never seen in training, their counts summed over the batches.
+    import pyarrow.parquet as pq
+
+    frame = make_leads(3000, seed=6)
+    frame.loc[[5, 1500, 2900], "industry"] = ["Asteroid mining", "Asteroid mining", "Time travel"]
+    frame.loc[100, "lead_source"] = "=cmd|' /C calc'!A0"
+    path = workdir / "batches.parquet"
+    pq.write_table(__import__("pyarrow").Table.from_pandas(frame, preserve_index=False), path, row_group_size=500)
+    outputs = {}
+    for batch_rows in ("700", "1000000"):
+        for suffix in ("csv", "parquet"):
+            out = workdir / f"batches_{batch_rows}.{suffix}"
+            status, stdout, err = run("score", fitted["config"], path, "--output", out, "--batch-rows", batch_rows)
+            assert status == 0, err
+            outputs[batch_rows, suffix] = (out, stdout, err)
+    assert outputs["700", "csv"][0].read_bytes() == outputs["1000000", "csv"][0].read_bytes()
+    assert outputs["700", "csv"][1] == outputs["1000000", "csv"][1].replace("1000000", "700")
+    assert "Scored 3,000 leads" in outputs["700", "csv"][1]
+    warned = [line for line in outputs["700", "csv"][2].splitlines() if "never seen in training" in line]
+    assert warned == [line for line in outputs["1000000", "csv"][2].splitlines() if "never seen in training" in line]
+    assert len(warned) == 1 and "industry: 3 ('Asteroid mining', 'Time travel')" in warned[0]
+    batched, whole = (pd.read_parquet(outputs[b, "parquet"][0]) for b in ("700", "1000000"))
+    assert list(batched.columns) == list(whole.columns)
+    for name in whole.columns:
+        assert batched[name].astype(object).where(batched[name].notna(), None).tolist() == \
+            whole[name].astype(object).where(whole[name].notna(), None).tolist(), name
+    assert not list(workdir.glob("*.partial"))
+
+
+def test_score_refuses_a_batch_size_below_one(fitted, leads_csv, workdir):
+    status, out, err = run("score", fitted["config"], leads_csv, "-o", workdir / "never.csv", "--batch-rows", "0")
+    assert status == 2 and "Traceback" not in err and "--batch-rows" in err
+    assert not (workdir / "never.csv").exists()
