@@ -78,6 +78,7 @@ def _wilson_interval(customers: np.ndarray, leads: np.ndarray, confidence: float
 
     return wilson_interval(customers, leads, confidence)
 
+
 #: Rules accepted by :func:`place_threshold`.
 THRESHOLD_RULES = ("fixed", "share", "target_rate", "capacity")
 

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["neutralize_formulas", "write_csv"]
+__all__ = ["append_csv", "neutralize_formulas", "write_csv"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -80,5 +81,16 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    neutralize_formulas(frame).to_csv(path, index=False, lineterminator="\r\n", encoding="utf-8")
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        append_csv(frame, handle, header=True)
     return path
+
+
+def append_csv(frame: pd.DataFrame, handle: IO[str], *, header: bool) -> None:
+    """Write ``frame``'s rows (and its header, when asked) to an open text file as :func:`write_csv` writes them.
+
+    ``handle`` must be opened with ``newline=""`` and UTF-8, so the CRLF line
+    ends are written as they are; appending batches this way gives the file
+    :func:`write_csv` writes for the whole frame.
+    """
+    neutralize_formulas(frame).to_csv(handle, header=header, index=False, lineterminator="\r\n")

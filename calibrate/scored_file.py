@@ -28,7 +28,7 @@ from typing import IO, Any
 import pandas as pd
 
 from calibrate.errors import DataError
-from calibrate.safe_csv import neutralize_formulas
+from calibrate.safe_csv import append_csv
 
 __all__ = ["ScoredFileWriter"]
 
@@ -38,8 +38,9 @@ _PARQUET_SUFFIXES = (".parquet", ".pq")
 class ScoredFileWriter:
     """Append scored batches to ``path``: ``.parquet``/``.pq`` as Parquet, anything else as CSV.
 
-    The CSV is written as :func:`calibrate.safe_csv.write_csv` writes a frame
-    (UTF-8, CRLF, formulas neutralised; one header). The Parquet file takes
+    The CSV is written by :func:`calibrate.safe_csv.append_csv`, as
+    :func:`calibrate.safe_csv.write_csv` writes a frame (UTF-8, CRLF, formulas
+    neutralised; one header). The Parquet file takes
     the first batch's schema, text columns as dictionary-encoded strings
     (32-bit indices, as a batch's categories vary); later batches are cast
     to it.
@@ -70,7 +71,7 @@ class ScoredFileWriter:
         else:
             if self._handle is None:
                 self._handle = open(self._partial, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed in close)
-            neutralize_formulas(frame).to_csv(self._handle, header=self.rows == 0, index=False, lineterminator="\r\n")
+            append_csv(frame, self._handle, header=self.rows == 0)
         self.rows += len(frame)
 
     def _write_parquet(self, frame: pd.DataFrame) -> None:

@@ -479,13 +479,14 @@ def test_score_in_batches_writes_the_file_one_batch_writes(fitted, workdir):
     # Reference: the same command with one batch (the whole file). Five batches of 700 leads, the file in
     # row groups of 500, must give the same CSV byte for byte, the same Parquet values, and one warning
     # for the values never seen in training, their counts summed over the batches.
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     frame = make_leads(3000, seed=6)
     frame.loc[[5, 1500, 2900], "industry"] = ["Asteroid mining", "Asteroid mining", "Time travel"]
     frame.loc[100, "lead_source"] = "=cmd|' /C calc'!A0"
     path = workdir / "batches.parquet"
-    pq.write_table(__import__("pyarrow").Table.from_pandas(frame, preserve_index=False), path, row_group_size=500)
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path, row_group_size=500)
     outputs = {}
     for batch_rows in ("700", "1000000"):
         for suffix in ("csv", "parquet"):
@@ -510,4 +511,5 @@ def test_score_in_batches_writes_the_file_one_batch_writes(fitted, workdir):
 def test_score_refuses_a_batch_size_below_one(fitted, leads_csv, workdir):
     status, out, err = run("score", fitted["config"], leads_csv, "-o", workdir / "never.csv", "--batch-rows", "0")
     assert status == 2 and "Traceback" not in err and "--batch-rows" in err
+    assert "greater than or equal to 1" in err  # the option exists and refuses 0 (not an unknown option)
     assert not (workdir / "never.csv").exists()
